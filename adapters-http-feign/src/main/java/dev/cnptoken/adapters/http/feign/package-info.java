@@ -1,0 +1,2 @@
+/** TokenRefresher over OpenFeign. */
+package dev.cnptoken.adapters.http.feign;

@@ -1,0 +1,2 @@
+/** TokenRefresher over Retrofit and OkHttp. */
+package dev.cnptoken.adapters.http.retrofit;

@@ -1,0 +1,2 @@
+/** TokenStore in local files (the embedded default). JDK only. */
+package dev.cnptoken.adapters.store.file;

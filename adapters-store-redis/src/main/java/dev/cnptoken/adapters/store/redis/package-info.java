@@ -1,0 +1,2 @@
+/** TokenStore in Redis via Jedis. */
+package dev.cnptoken.adapters.store.redis;

@@ -1,0 +1,62 @@
+package dev.cnptoken.domain.port;
+
+import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.TokenState;
+import dev.cnptoken.domain.VersionedState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the state of each account lives, shared by every process that manages it.
+ *
+ * <p>What every implementation guarantees:
+ *
+ * <ul>
+ *   <li><b>Atomic, linearizable compare-and-set per account.</b> {@link #compareAndSet} replaces the
+ *       whole state of one account only if its version is still the expected one; concurrent
+ *       callers, in this process or in others, cannot both succeed from the same version. A reader
+ *       never sees a mix of two writes' fields in the state it gets back.
+ *   <li><b>Visibility.</b> Once {@code compareAndSet} has returned {@link CasResult.Written}, every
+ *       later {@link #read} from any process sees that state or a newer one.
+ *   <li><b>Versions.</b> Every stored state has a positive version that changes with every write.
+ *       The version of an absent account is {@link #ABSENT}.
+ *   <li><b>Round trip.</b> Every field of {@link TokenState} reads back equal to what was written,
+ *       instants to the millisecond.
+ *   <li><b>Failures.</b> Every failure is a {@link TokenException} with a {@code StoreFailure}: no
+ *       library exception escapes, and no message holds a secret. A lost race is not a failure.
+ * </ul>
+ *
+ * Implementations are thread-safe.
+ */
+public interface TokenStore {
+    /** The version that stands for "no state stored yet". */
+    long ABSENT = 0L;
+
+    /**
+     * Reads one account's state.
+     *
+     * @return the state with its version, or empty when nothing is stored for the account
+     * @throws TokenException with a {@code StoreFailure} when the store cannot be read
+     */
+    Optional<VersionedState> read(AccountId account);
+
+    /**
+     * Writes {@code next} as the state of {@code account} if, and only if, its stored version is
+     * {@code expectedVersion} ({@link #ABSENT} to create it). Atomic: either the whole state is
+     * written or nothing is.
+     *
+     * @return {@link CasResult.Written} with the new version, or {@link CasResult.Conflict} when the
+     *     version had moved on
+     * @throws TokenException with a {@code StoreFailure} when the store cannot be written; the write
+     *     then did not happen, or the implementation could not tell and says so in the message
+     */
+    CasResult compareAndSet(AccountId account, long expectedVersion, TokenState next);
+
+    /**
+     * The accounts that have state in this store, sorted by name.
+     *
+     * @throws TokenException with a {@code StoreFailure} when the store cannot be read
+     */
+    List<AccountId> accounts();
+}
