@@ -694,6 +694,47 @@ class TokenEngineTest {
         assertThat(state.toString()).doesNotContain(state.accessToken().value(), state.refreshToken().value());
     }
 
+    @Test
+    void aHandleServesTheSameTokensAsTheEngine() {
+        TokenEngine engine = engine();
+        TokenHandle handle = engine.handle(ACME);
+
+        AccessToken first = handle.get();
+        assertThat(engine.currentToken(ACME)).isSameAs(first);
+        clock.advance(Duration.ofMinutes(26));
+        AccessToken second = handle.get();
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(engine.currentToken(ACME)).isSameAs(second);
+        assertThat(fortiCnp.calls()).isEqualTo(2);
+        assertThat(handle.toString()).isEqualTo("TokenHandle[acme]");
+    }
+
+    @Test
+    void withACoarseClockTheHitPathFollowsTheClockWithinItsResolution() throws Exception {
+        try (TokenEngine engine = engineBuilder(0.5).clockResolution(Duration.ofMillis(1)).build()) {
+            TokenHandle handle = engine.handle(ACME);
+            AccessToken first = handle.get();
+            clock.advance(Duration.ofMinutes(26));
+
+            AccessToken next = first;
+            for (int i = 0; i < 10_000 && next.equals(first); i++) {
+                Thread.sleep(1);
+                next = handle.get();
+            }
+
+            assertThat(next).isNotEqualTo(first);
+            assertThat(fortiCnp.refreshes()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesACoarseClockThatCouldLagPastTheExpirySkew() {
+        assertThatThrownBy(() -> engineBuilder(0.5).clockResolution(Duration.ofSeconds(2)).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("clockResolution");
+    }
+
     private static void awaitBlocked(List<Thread> threads, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
