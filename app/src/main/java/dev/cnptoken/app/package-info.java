@@ -1,2 +1,5 @@
-/** The cnp-token command: wiring, CLI, rotation job and daemon. */
+/**
+ * The {@code cnp-token} command: configuration, wiring of the adapters, the one-shot rotation job,
+ * the daemon and the diagnostic commands. The only module that knows every adapter.
+ */
 package dev.cnptoken.app;

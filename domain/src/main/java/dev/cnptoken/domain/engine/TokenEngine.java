@@ -151,7 +151,20 @@ public final class TokenEngine implements AutoCloseable {
      * @param force refresh even when the token is not due, and ignore this engine's backoff
      */
     public RefreshOutcome refresh(AccountId account, boolean force) {
+        return refresh(account, force, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #refresh(AccountId, boolean)}, but also refreshes a token that falls due within
+     * {@code horizon}: what a job that runs every {@code horizon} needs, so no token expires between
+     * two runs.
+     */
+    public RefreshOutcome refresh(AccountId account, boolean force, Duration horizon) {
         Objects.requireNonNull(account, "account == null");
+        Objects.requireNonNull(horizon, "horizon == null");
+        if (horizon.isNegative()) {
+            throw new IllegalArgumentException("horizon is negative");
+        }
         Slot slot = slot(account);
         try {
             slot.lock.lockInterruptibly();
@@ -164,10 +177,29 @@ public final class TokenEngine implements AutoCloseable {
             if (!force && slot.lastFailure != null && now.isBefore(slot.nextAttemptAt)) {
                 return outcome(slot, RefreshOutcome.Result.BACKING_OFF, Optional.of(slot.lastFailure.failure()), slot.nextAttemptAt);
             }
-            return maintain(slot, force);
+            return maintain(slot, force, horizon);
         } finally {
             slot.lock.unlock();
         }
+    }
+
+    /**
+     * When the engine will refresh {@code state} at the latest: a margin before its access token
+     * expires (the random jitter can only make it earlier), or before its refresh token runs out.
+     * For reports and dry runs; no I/O.
+     */
+    public Instant refreshDueAt(TokenState state) {
+        Duration lifetime = Duration.between(state.updatedAt(), state.accessExpiresAt());
+        if (lifetime.isNegative()) {
+            lifetime = Duration.ZERO;
+        }
+        Instant planned = state.accessExpiresAt().minus(min(settings.refreshMargin(), scale(lifetime, settings.marginFraction())));
+        return min(min(planned, reloginAt(state)), state.accessExpiresAt().minus(settings.expirySkew()));
+    }
+
+    /** When the refresh token of {@code state} runs out, given the configured lifetime. */
+    public Instant refreshTokenExpiresAt(TokenState state) {
+        return state.refreshExpiresAt(settings.refreshTokenLifetime());
     }
 
     /**
@@ -252,7 +284,7 @@ public final class TokenEngine implements AutoCloseable {
             }
             boolean backingOff = slot.lastFailure != null && clock.instant().isBefore(slot.nextAttemptAt);
             if (!backingOff) {
-                maintain(slot, false);
+                maintain(slot, false, Duration.ZERO);
                 c = slot.cached;
                 now = clock.millis();
             }
@@ -270,7 +302,7 @@ public final class TokenEngine implements AutoCloseable {
     }
 
     /** One refresh cycle. Caller holds the slot's lock. Never throws a TokenException. */
-    private RefreshOutcome maintain(Slot slot, boolean force) {
+    private RefreshOutcome maintain(Slot slot, boolean force, Duration horizon) {
         AccountId account = slot.account;
         try {
             for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -282,7 +314,7 @@ public final class TokenEngine implements AutoCloseable {
                 VersionedState vs = read.get();
                 TokenState state = vs.state();
                 boolean adopted = observe(slot, vs, now);
-                if (!force && now.isBefore(slot.dueAt)) {
+                if (!force && now.plus(horizon).isBefore(slot.dueAt)) {
                     if (adopted) {
                         emit(new TokenEvent.Adopted(account, state.accessExpiresAt()));
                     }

@@ -735,6 +735,21 @@ class TokenEngineTest {
                 .hasMessageContaining("clockResolution");
     }
 
+    @Test
+    void aJobRefreshesWhatFallsDueBeforeItsNextRun() {
+        TokenEngine engine = engine();
+        engine.currentToken(ACME);
+        TokenState state = store.read(ACME).orElseThrow().state();
+        Instant latest = engine.refreshDueAt(state);
+        assertThat(latest).isEqualTo(state.accessExpiresAt().minus(Duration.ofMinutes(5)));
+        assertThat(engine.refreshTokenExpiresAt(state)).isEqualTo(T0.plus(Duration.ofHours(8)));
+        clock.advance(Duration.ofMinutes(10)); // due at 24.5 min with this jitter
+
+        assertThat(engine.refresh(ACME, false, Duration.ofMinutes(10)).result()).isEqualTo(RefreshOutcome.Result.NOT_DUE);
+        assertThat(engine.refresh(ACME, false, Duration.ofMinutes(15)).result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
+        assertThat(fortiCnp.refreshes()).isEqualTo(1);
+    }
+
     private static void awaitBlocked(List<Thread> threads, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,36 @@
+package dev.cnptoken.app.observe;
+
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.engine.TokenEvent;
+import dev.cnptoken.domain.engine.TokenEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes each engine event as one log line. Events hold no secret, so neither do the lines. */
+public final class LoggingListener implements TokenEventListener {
+    private static final Logger LOG = LoggerFactory.getLogger("cnp-token.engine");
+
+    @Override
+    public void onEvent(TokenEvent event) {
+        if (event instanceof TokenEvent.Refreshed e) {
+            LOG.info("account={} event=refreshed expires_at={} latency_ms={} refresh_token_rotated={}",
+                    e.account(), e.expiresAt(), e.latency().toMillis(), e.refreshTokenRotated());
+        } else if (event instanceof TokenEvent.LoggedIn e) {
+            LOG.info("account={} event=logged_in reason=\"{}\" expires_at={} latency_ms={}",
+                    e.account(), e.reason(), e.expiresAt(), e.latency().toMillis());
+        } else if (event instanceof TokenEvent.Failed e) {
+            Failure f = e.failure();
+            String hint = f instanceof Failure.Rejected r && r.needsHuman()
+                    ? " action=\"a human must renew the API credential or fix the configuration, then run cnp-token login\"" : "";
+            LOG.warn("account={} event=refresh_failed kind={} retryable={} consecutive={} retry_in_s={} serving_stale={} detail=\"{}\"{}",
+                    e.account(), f.kind(), f.retryable(), e.consecutiveFailures(), e.retryIn().toSeconds(), e.servingStale(),
+                    f.describe(), hint);
+        } else if (event instanceof TokenEvent.ServingStale e) {
+            LOG.warn("account={} event=serving_stale valid_until={}", e.account(), e.validUntil());
+        } else if (event instanceof TokenEvent.Adopted e) {
+            LOG.info("account={} event=adopted expires_at={}", e.account(), e.expiresAt());
+        } else if (event instanceof TokenEvent.LeaseTakenOver e) {
+            LOG.warn("account={} event=lease_taken_over previous_owner={} lapsed_at={}", e.account(), e.previousOwner(), e.lapsedAt());
+        }
+    }
+}
