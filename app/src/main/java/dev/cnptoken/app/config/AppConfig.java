@@ -389,7 +389,7 @@ public final class AppConfig {
     }
 
     /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 8h}, {@code 1d} or ISO-8601 ({@code PT5M}). */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(t);
         if (m.matches()) {

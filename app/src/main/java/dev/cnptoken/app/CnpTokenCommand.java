@@ -1,0 +1,89 @@
+package dev.cnptoken.app;
+
+import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.config.ConfigSources;
+import dev.cnptoken.app.config.Key;
+import dev.cnptoken.app.observe.Logging;
+import dev.cnptoken.app.wiring.AppRuntime;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: global options shared by every sub-command. */
+@Command(
+        name = "cnp-token",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Keeps FortiCNP OAuth 2.0 bearer tokens fresh and stores them where other software reads them.",
+        subcommands = {
+            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
+            StatusCommand.class, DoctorCommand.class, SimulateCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 all fresh, 1 internal error, 2 usage, 3 bad configuration, 4 some failed transiently,",
+            "5 rejected (a human must renew the credential), 6 store unreachable or refused.",
+            "Configuration: --config FILE, else CNP_CONFIG, else ./cnp-token.yaml, ~/.config/cnp-token/config.yaml,",
+            "/etc/cnp-token/config.yaml; CNP_* environment variables override the file, flags override both."
+        })
+final class CnpTokenCommand implements Runnable {
+    final Io io;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "configuration file (YAML or .properties)")
+    String configFile;
+
+    @Option(names = "--base-url", scope = ScopeType.INHERIT, paramLabel = "URL", description = "FortiCNP base URL, or global | eu")
+    String baseUrl;
+
+    @Option(names = "--transport", scope = ScopeType.INHERIT, description = "feign | retrofit")
+    String transport;
+
+    @Option(names = "--store", scope = ScopeType.INHERIT, description = "file | redis | vault | memory")
+    String store;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, description = "text | json")
+    String logFormat;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "debug logging")
+    boolean verbose;
+
+    CnpTokenCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(io.out());
+    }
+
+    /** Reads and validates the configuration, and sets up logging from it. */
+    AppConfig config() {
+        Map<Key, String> flags = new EnumMap<>(Key.class);
+        put(flags, Key.CONFIG, configFile);
+        put(flags, Key.BASE_URL, baseUrl);
+        put(flags, Key.TRANSPORT, transport);
+        put(flags, Key.STORE, store);
+        put(flags, Key.LOG_FORMAT, logFormat);
+        // Logging first (from what is known so far), so configuration errors are reported in the chosen format.
+        AppConfig.LogFormat early = "json".equalsIgnoreCase(logFormat != null ? logFormat : io.env().get(Key.LOG_FORMAT.envName()))
+                ? AppConfig.LogFormat.JSON : AppConfig.LogFormat.TEXT;
+        Logging.configure(early, verbose);
+        AppConfig config = AppConfig.from(ConfigSources.load(io.env(), flags, AppConfig.defaultSearchPath(io.env())));
+        Logging.configure(config.logFormat(), verbose);
+        return config;
+    }
+
+    /** The runtime for the configuration. */
+    AppRuntime runtime(AppConfig config) {
+        return AppRuntime.create(config, Clock.systemUTC());
+    }
+
+    private static void put(Map<Key, String> flags, Key key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+}

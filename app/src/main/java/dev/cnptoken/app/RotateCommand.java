@@ -1,0 +1,71 @@
+package dev.cnptoken.app;
+
+import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.job.ExitCode;
+import dev.cnptoken.app.job.RotateJob;
+import dev.cnptoken.app.wiring.AppRuntime;
+import dev.cnptoken.domain.AccountId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rotate", description = {
+    "One-shot job for cron or a Kubernetes CronJob: refreshes every account that is due (or falls due",
+    "within --due-within), with bounded concurrency. Safe to run as several processes at once."
+})
+final class RotateCommand implements Callable<Integer> {
+    @ParentCommand
+    CnpTokenCommand root;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--account", description = "an account (repeatable); default: all configured and stored accounts")
+    List<String> accounts;
+
+    @Option(names = "--all", description = "every configured and stored account (the default)")
+    boolean all;
+
+    @Option(names = "--force", description = "refresh even what is not due")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "only show what would be done")
+    boolean dryRun;
+
+    @Option(names = "--due-within", paramLabel = "DURATION", defaultValue = "0s",
+            description = "also refresh what falls due within this time; set it to the job's interval (default: ${DEFAULT-VALUE})")
+    String dueWithin;
+
+    @Override
+    public Integer call() {
+        if (all && accounts != null && !accounts.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "use --account or --all, not both");
+        }
+        Duration horizon = Durations.parse(spec.commandLine(), "--due-within", dueWithin);
+        AppConfig config = root.config();
+        try (AppRuntime runtime = root.runtime(config)) {
+            List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
+            if (targets.isEmpty()) {
+                root.io.err().println("cnp-token: no accounts: configure 'accounts' or log one in with 'cnp-token login'");
+                return ExitCode.CONFIG.code();
+            }
+            RotateJob job = new RotateJob(runtime.engine(), runtime.store(), runtime.credentials(), runtime.clock(), config.concurrency());
+            RotateJob.Report report = job.run(targets, force, horizon, dryRun);
+            for (RotateJob.AccountResult r : report.accounts()) {
+                StringBuilder line = new StringBuilder(String.format("%-24s %-14s", r.account(), r.action()));
+                r.expiresAt().ifPresent(at -> line.append(" expires ").append(at));
+                r.failure().ifPresent(f -> line.append(" ").append(f.describe()));
+                root.io.out().println(line.toString().stripTrailing());
+            }
+            root.io.out().println("rotate: " + report.accounts().size() + " accounts, exit " + report.exit().code()
+                    + " (" + report.exit().name().toLowerCase(java.util.Locale.ROOT) + ") at " + Instant.now(runtime.clock()));
+            return report.exit().code();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.cnptoken.app.wiring;
+
+import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.observe.LoggingListener;
+import dev.cnptoken.app.observe.MetricsListener;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.engine.TokenEngine;
+import dev.cnptoken.domain.engine.TokenEvent;
+import dev.cnptoken.domain.port.CredentialSource;
+import dev.cnptoken.domain.port.TokenRefresher;
+import dev.cnptoken.domain.port.TokenStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything one command needs, built from the configuration: the transport, the store, the
+ * credential source, the engine, metrics. Closes what it created, in reverse order.
+ */
+public final class AppRuntime implements AutoCloseable {
+    private final AppConfig config;
+    private final Clock clock;
+    private final TokenRefresher refresher;
+    private final TokenStore store;
+    private final CredentialSource credentials;
+    private final PrometheusMeterRegistry registry;
+    private final MetricsListener metrics;
+    private final TokenEngine engine;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private AppRuntime(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store) {
+        this.config = config;
+        this.clock = clock;
+        this.refresher = refresher;
+        this.store = store;
+        this.credentials = new ConfiguredCredentials(config.sources());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new MetricsListener(registry);
+        LoggingListener logging = new LoggingListener();
+        this.engine = TokenEngine.builder()
+                .refresher(refresher)
+                .store(store)
+                .credentials(credentials)
+                .clock(clock)
+                .settings(config.engine())
+                .instanceId(instanceId())
+                .listener((TokenEvent e) -> {
+                    logging.onEvent(e);
+                    metrics.onEvent(e);
+                })
+                .build();
+        if (refresher instanceof AutoCloseable c) {
+            closeables.add(c);
+        }
+        if (store instanceof AutoCloseable c) {
+            closeables.add(c);
+        }
+        closeables.add(engine);
+    }
+
+    /**
+     * Builds the transport and the store the configuration names.
+     *
+     * @throws TokenException when a store cannot be reached at start (cluster, sentinel, Vault login)
+     * @throws dev.cnptoken.app.config.ConfigException when adapter settings are invalid
+     */
+    public static AppRuntime create(AppConfig config, Clock clock) {
+        Objects.requireNonNull(config, "config == null");
+        TokenRefresher refresher = Transports.create(config);
+        try {
+            TokenStore store = Stores.create(config, clock);
+            return new AppRuntime(config, clock, refresher, store);
+        } catch (RuntimeException e) {
+            closeQuietly(refresher);
+            throw e;
+        }
+    }
+
+    /** For tests and the demo: explicit adapters. */
+    public static AppRuntime create(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store) {
+        return new AppRuntime(config, clock, refresher, store);
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public TokenRefresher refresher() {
+        return refresher;
+    }
+
+    public TokenStore store() {
+        return store;
+    }
+
+    public CredentialSource credentials() {
+        return credentials;
+    }
+
+    public TokenEngine engine() {
+        return engine;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public MetricsListener metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeQuietly(closeables.get(i));
+        }
+        registry.close();
+    }
+
+    private static void closeQuietly(Object o) {
+        if (o instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
+    private static String instanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        String pid = ManagementFactory.getRuntimeMXBean().getPid() + "";
+        String id = host + "/" + pid + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return id.length() > 200 ? id.substring(0, 200) : id;
+    }
+}
