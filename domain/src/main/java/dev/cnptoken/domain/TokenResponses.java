@@ -74,11 +74,18 @@ public final class TokenResponses {
             if (str.length() > 64 || !NUMERIC.matcher(str).matches()) {
                 throw malformed("expires is a string that is not a number");
             }
-            millis = new BigDecimal(str);
+            try {
+                millis = new BigDecimal(str);
+            } catch (NumberFormatException e) {
+                // an exponent beyond the int range, e.g. "1e99999999999"
+                throw malformed("expires is a string that is not a usable number");
+            }
         } else {
             throw malformed("expires must be a number or a numeric string, got " + jsonType(raw));
         }
-        if (millis.signum() <= 0) {
+        // below 1 ms is "zero" after flooring; checking it first also keeps a tiny value with an
+        // enormous negative exponent (1e-99999999) away from setScale, which would compute 10^n
+        if (millis.compareTo(BigDecimal.ONE) < 0) {
             throw malformed("expires is not a positive epoch-milliseconds value");
         }
         if (millis.compareTo(LATEST_MILLIS) > 0) {
