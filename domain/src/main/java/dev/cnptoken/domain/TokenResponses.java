@@ -108,7 +108,8 @@ public final class TokenResponses {
         try {
             String payload = new String(Base64.getUrlDecoder().decode(stripPadding(parts[1])), StandardCharsets.UTF_8);
             Object exp = Json.parseObject(payload).get("exp");
-            if (!(exp instanceof BigDecimal seconds) || seconds.signum() <= 0) {
+            // below 1 s also keeps a tiny exp with an enormous negative exponent away from setScale
+            if (!(exp instanceof BigDecimal seconds) || seconds.compareTo(BigDecimal.ONE) < 0) {
                 return Optional.empty();
             }
             BigDecimal millis = seconds.multiply(BigDecimal.valueOf(1000));
