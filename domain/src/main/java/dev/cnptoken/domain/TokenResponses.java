@@ -222,10 +222,11 @@ public final class TokenResponses {
         }
         String h = header.strip();
         if (h.chars().allMatch(Character::isDigit)) {
-            if (h.length() > 9) {
+            String digits = h.replaceFirst("^0+(?=.)", ""); // leading zeros are legal delay-seconds
+            if (digits.length() > 9) {
                 return Optional.of(Duration.ofSeconds(999_999_999L));
             }
-            return Optional.of(Duration.ofSeconds(Long.parseLong(h)));
+            return Optional.of(Duration.ofSeconds(Long.parseLong(digits)));
         }
         try {
             Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
