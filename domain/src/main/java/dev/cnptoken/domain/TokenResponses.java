@@ -279,7 +279,7 @@ public final class TokenResponses {
 
     private static String printable(String s) {
         String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", " ");
+        return cut.replaceAll("\\p{Cc}", " ");
     }
 
     private static TokenException malformed(String detail) {
