@@ -55,6 +55,15 @@ class ToGrantTest {
         assertThat(grant.expiresAt()).isEqualTo(SAMPLE_EXPIRY);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.585002361532E12", "1585002361532", "1585002361532.0", "1585002361532.999",
+        "1.585002361532e+12", "\"1.585002361532E12\"", "\"1585002361532\"", "\"1585002361532.0\""})
+    void readsExpiresInEveryDocumentedFormFromJsonText(String expires) {
+        Map<String, Object> body = Json.parseObject("{\"access_token\":\"" + TestSecrets.jwtWithExp(1585002361L)
+                + "\",\"token_type\":\"bearer\",\"expires\":" + expires + "}");
+        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).expiresAt()).isEqualTo(SAMPLE_EXPIRY);
+    }
+
     @Test
     void takesARefreshTokenThatARefreshResponseCarries() {
         String rotated = TestSecrets.sentinel("rotated");

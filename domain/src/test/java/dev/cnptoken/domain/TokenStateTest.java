@@ -7,6 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** {@link TokenState}: the helpers the engine builds states with, and a toString() without secrets. */
@@ -135,6 +141,36 @@ class TokenStateTest {
         TestSecrets.assertNoSecret(String.valueOf(new VersionedState(s, 3)), accessValue);
         assertThat(String.valueOf(new VersionedState(s, 3))).doesNotContain("SENTINEL");
         assertThat(String.valueOf(loginGrant())).doesNotContain("SENTINEL");
+    }
+
+    @Property(tries = 500)
+    void toStringHoldsNoneOfTheSecretsWhateverTheyAre(
+            @ForAll("secrets") String access, @ForAll("secrets") String refresh, @ForAll("secrets") String credentialText) {
+        TokenState s = TokenState.loggedIn(new TokenGrant(new AccessToken(access), "bearer", T1,
+                Optional.of(new RefreshToken(refresh))), T0, Optional.of(new ApiCredential(credentialText)));
+        String shown = s.toString();
+        for (String v : new String[] {access, refresh, credentialText}) {
+            Assume.that(!redactionOf(s).contains(v));
+        }
+        assertThat(shown).isEqualTo(redactionOf(s));
+        assertThat(shown).doesNotContain(access).doesNotContain(refresh).doesNotContain(credentialText);
+    }
+
+    private static String redactionOf(TokenState s) {
+        return "TokenState[accessToken=AccessToken[redacted sha256:" + s.accessToken().fingerprint()
+                + "], tokenType=bearer, accessExpiresAt=" + s.accessExpiresAt()
+                + ", refreshToken=RefreshToken[redacted sha256:" + s.refreshToken().fingerprint()
+                + "], refreshIssuedAt=" + s.refreshIssuedAt() + ", updatedAt=" + s.updatedAt()
+                + ", credential=ApiCredential[redacted sha256:" + s.credential().orElseThrow().fingerprint()
+                + "], lease=none, lastFailure=none]";
+    }
+
+    @Provide
+    Arbitrary<String> secrets() {
+        return Arbitraries.oneOf(
+                        Arbitraries.strings().all().ofMinLength(6).ofMaxLength(40),
+                        Arbitraries.strings().withCharRange('!', '~').ofMinLength(6).ofMaxLength(80))
+                .filter(v -> !v.isBlank() && v.strip().equals(v) && v.chars().noneMatch(c -> c < 0x20 || c == 0x7f));
     }
 
     @Test
