@@ -38,6 +38,6 @@ public record AccountId(String name) implements Comparable<AccountId> {
 
     private static String printable(String s) {
         String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return cut.replaceAll("\\p{Cc}", "?");
     }
 }

@@ -74,11 +74,18 @@ public final class TokenResponses {
             if (str.length() > 64 || !NUMERIC.matcher(str).matches()) {
                 throw malformed("expires is a string that is not a number");
             }
-            millis = new BigDecimal(str);
+            try {
+                millis = new BigDecimal(str);
+            } catch (NumberFormatException e) {
+                // an exponent beyond the int range, e.g. "1e99999999999"
+                throw malformed("expires is a string that is not a usable number");
+            }
         } else {
             throw malformed("expires must be a number or a numeric string, got " + jsonType(raw));
         }
-        if (millis.signum() <= 0) {
+        // below 1 ms is "zero" after flooring; checking it first also keeps a tiny value with an
+        // enormous negative exponent (1e-99999999) away from setScale, which would compute 10^n
+        if (millis.compareTo(BigDecimal.ONE) < 0) {
             throw malformed("expires is not a positive epoch-milliseconds value");
         }
         if (millis.compareTo(LATEST_MILLIS) > 0) {
@@ -101,7 +108,8 @@ public final class TokenResponses {
         try {
             String payload = new String(Base64.getUrlDecoder().decode(stripPadding(parts[1])), StandardCharsets.UTF_8);
             Object exp = Json.parseObject(payload).get("exp");
-            if (!(exp instanceof BigDecimal seconds) || seconds.signum() <= 0) {
+            // below 1 s also keeps a tiny exp with an enormous negative exponent away from setScale
+            if (!(exp instanceof BigDecimal seconds) || seconds.compareTo(BigDecimal.ONE) < 0) {
                 return Optional.empty();
             }
             BigDecimal millis = seconds.multiply(BigDecimal.valueOf(1000));
@@ -214,10 +222,11 @@ public final class TokenResponses {
         }
         String h = header.strip();
         if (h.chars().allMatch(Character::isDigit)) {
-            if (h.length() > 9) {
+            String digits = h.replaceFirst("^0+(?=.)", ""); // leading zeros are legal delay-seconds
+            if (digits.length() > 9) {
                 return Optional.of(Duration.ofSeconds(999_999_999L));
             }
-            return Optional.of(Duration.ofSeconds(Long.parseLong(h)));
+            return Optional.of(Duration.ofSeconds(Long.parseLong(digits)));
         }
         try {
             Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -270,7 +279,7 @@ public final class TokenResponses {
 
     private static String printable(String s) {
         String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", " ");
+        return cut.replaceAll("\\p{Cc}", " ");
     }
 
     private static TokenException malformed(String detail) {

@@ -275,7 +275,7 @@ public final class Json {
                     }
                     int cp = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(s.charAt(pos++), 16);
+                        int d = hexDigit(s.charAt(pos++));
                         if (d < 0) {
                             throw error("invalid \\u escape");
                         }
@@ -345,6 +345,20 @@ public final class Json {
         if (++depth > MAX_DEPTH) {
             throw error("nesting deeper than " + MAX_DEPTH);
         }
+    }
+
+    /** The value of an ASCII hex digit, or -1: RFC 8259 allows no other digits in a unicode escape. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static boolean isDigit(char c) {
