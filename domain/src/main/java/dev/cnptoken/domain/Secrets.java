@@ -13,12 +13,12 @@ final class Secrets {
     /** Validates a secret: not null, not blank, no control characters (which could smuggle headers). */
     static String require(String value, String what) {
         Objects.requireNonNull(value, what + " == null");
-        if (value.isBlank()) {
+        if (value.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
             throw new IllegalArgumentException(what + " is blank");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.getType(c) == Character.CONTROL) {
                 throw new IllegalArgumentException(what + " contains a control character at index " + i);
             }
         }

@@ -34,6 +34,15 @@ public final class TokenResponses {
 
     private static final Pattern NUMERIC = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final BigDecimal LATEST_MILLIS = BigDecimal.valueOf(LATEST_PLAUSIBLE_EXPIRY.toEpochMilli());
+    /**
+     * Expiry instants before this are refused: 2001-09-09T01:46:40Z, 10^12 epoch milliseconds. Any
+     * epoch-seconds value of this century falls below it, so a server that sends seconds gets a clear
+     * error instead of tokens that look expired since 1970.
+     */
+    public static final Instant EARLIEST_PLAUSIBLE_EXPIRY = Instant.ofEpochMilli(1_000_000_000_000L);
+    private static final BigDecimal EARLIEST_MILLIS = BigDecimal.valueOf(EARLIEST_PLAUSIBLE_EXPIRY.toEpochMilli());
+    /** A run this long of token characters in a server's error text is treated as a possible secret. */
+    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{24,}");
     private static final Set<String> PERMANENT_CLIENT_ERRORS =
             Set.of("invalid_grant", "invalid_client", "unauthorized_client", "access_denied", "invalid_token");
     private static final Set<String> REQUEST_ERRORS = Set.of("invalid_request", "unsupported_grant_type", "invalid_scope");
@@ -87,6 +96,9 @@ public final class TokenResponses {
         // enormous negative exponent (1e-99999999) away from setScale, which would compute 10^n
         if (millis.compareTo(BigDecimal.ONE) < 0) {
             throw malformed("expires is not a positive epoch-milliseconds value");
+        }
+        if (millis.compareTo(EARLIEST_MILLIS) < 0) {
+            throw malformed("expires is before " + EARLIEST_PLAUSIBLE_EXPIRY + ": it looks like epoch seconds, epoch milliseconds expected");
         }
         if (millis.compareTo(LATEST_MILLIS) > 0) {
             throw malformed("expires is later than " + LATEST_PLAUSIBLE_EXPIRY + " (epoch milliseconds expected)");
@@ -221,7 +233,7 @@ public final class TokenResponses {
             return Optional.empty();
         }
         String h = header.strip();
-        if (h.chars().allMatch(Character::isDigit)) {
+        if (h.chars().allMatch(c -> c >= '0' && c <= '9')) {
             String digits = h.replaceFirst("^0+(?=.)", ""); // leading zeros are legal delay-seconds
             if (digits.length() > 9) {
                 return Optional.of(Duration.ofSeconds(999_999_999L));
@@ -277,8 +289,14 @@ public final class TokenResponses {
         return s.substring(0, end);
     }
 
+    /**
+     * A server's text, shortened, without control characters, and with anything shaped like a token
+     * (a long run of token characters) replaced: some servers echo the refused token in {@code
+     * error_description}.
+     */
     private static String printable(String s) {
-        String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        String scrubbed = TOKEN_LIKE.matcher(s).replaceAll("[redacted]");
+        String cut = scrubbed.length() > 200 ? scrubbed.substring(0, 200) + "..." : scrubbed;
         return cut.replaceAll("\\p{Cc}", " ");
     }
 

@@ -144,13 +144,21 @@ class ClassifyTest {
 
     @Test
     void showsTheErrorDescriptionShortenedAndWithoutControlCharacters() {
-        String description = "Refresh token expired\r\nX-Injected: yes\u0000\u0085\u001b[31m " + "x".repeat(300);
+        String description = "Refresh token expired\r\nX-Injected: yes\u0000\u0085\u001b[31m " + "x y ".repeat(100);
         String described = TokenResponses.classify(
                         TokenCall.REFRESH, 400, Optional.of("invalid_grant"), Optional.of(description), Optional.empty())
                 .describe();
         assertThat(described).contains("Refresh token expired").contains("X-Injected: yes").contains("...");
         assertThat(described.chars().filter(Character::isISOControl).count()).isZero();
         assertThat(described.length()).isLessThan(description.length());
+    }
+
+    @Test
+    void redactsTokenShapedTextThatAServerEchoesInItsDescription() {
+        String echoed = "I4WnuRUY0xHEsoNMDvmurq_J45VHyuxa4DRWq5mevlYB1YT1yL2TUAA8vRRNNyO0";
+        String described = TokenResponses.classify(TokenCall.REFRESH, 400, Optional.of("invalid_grant"),
+                Optional.of("refresh token " + echoed + " is expired"), Optional.empty()).describe();
+        assertThat(described).contains("refresh token [redacted] is expired").doesNotContain(echoed.substring(8, 30));
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** {@link TokenResponses#parseExpires}: every accepted form of epoch milliseconds, and the rejects. */
 class ParseExpiresTest {
+    private static final long EARLIEST = 1_000_000_000_000L;
     /** 2100-01-01T00:00:00Z in epoch milliseconds: the latest accepted value. */
     private static final long LATEST = 4_102_444_800_000L;
 
@@ -43,13 +44,21 @@ class ParseExpiresTest {
     }
 
     @Test
-    void acceptsTheSmallerIntegerTypes() {
-        assertThat(TokenResponses.parseExpires(Integer.MAX_VALUE)).isEqualTo(Instant.ofEpochMilli(Integer.MAX_VALUE));
-        assertThat(TokenResponses.parseExpires((short) 1000)).isEqualTo(Instant.ofEpochMilli(1000));
-        assertThat(TokenResponses.parseExpires((byte) 7)).isEqualTo(Instant.ofEpochMilli(7));
+    void acceptsBigIntegersAndFloats() {
         assertThat(TokenResponses.parseExpires(BigInteger.valueOf(1585002361532L)))
                 .isEqualTo(Instant.ofEpochMilli(1585002361532L));
-        assertThat(TokenResponses.parseExpires(1.0E7f)).isEqualTo(Instant.ofEpochMilli(10_000_000L));
+        // a float holds about 7 digits: it is read as the decimal it prints as
+        assertThat(TokenResponses.parseExpires(2.0E12f))
+                .isEqualTo(Instant.ofEpochMilli(new BigDecimal(Float.toString(2.0E12f)).longValueExact()));
+    }
+
+    @Test
+    void refusesValuesThatLookLikeEpochSecondsNamingTheMistake() {
+        for (Object seconds : List.<Object>of(1585002361, 1585002361L, "1585002361", 1.585002361E9, (short) 1000, (byte) 7,
+                EARLIEST - 1)) {
+            assertThat(assertMalformed(seconds).getMessage()).contains("expires").contains("epoch seconds");
+        }
+        assertThat(TokenResponses.parseExpires(EARLIEST)).isEqualTo(TokenResponses.EARLIEST_PLAUSIBLE_EXPIRY);
     }
 
     // ---- accepted forms, property-based ----
@@ -78,9 +87,9 @@ class ParseExpiresTest {
     }
 
     @Property(tries = 300)
-    void readsIntegersWithinTheIntRange(@ForAll @LongRange(min = 1, max = Integer.MAX_VALUE) long millis) {
-        assertThat(TokenResponses.parseExpires((int) millis)).isEqualTo(Instant.ofEpochMilli(millis));
-        assertThat(TokenResponses.parseExpires(Long.toString(millis))).isEqualTo(Instant.ofEpochMilli(millis));
+    void refusesEveryValueBeforeTheEarliestPlausibleExpiry(@ForAll @LongRange(min = 1, max = EARLIEST - 1) long millis) {
+        assertThat(assertMalformed(millis).getMessage()).contains("epoch seconds");
+        assertThat(assertMalformed(Long.toString(millis)).getMessage()).contains("epoch seconds");
     }
 
     @Property(tries = 500)
@@ -208,10 +217,9 @@ class ParseExpiresTest {
     @Provide
     Arbitrary<Long> plausibleMillis() {
         return Arbitraries.oneOf(
-                Arbitraries.longs().between(1, LATEST),
-                // the region real tokens live in: 2001..2100
-                Arbitraries.longs().between(1_000_000_000_000L, LATEST),
-                Arbitraries.of(1L, 9L, 10L, 1585002361532L, LATEST - 1, LATEST));
+                // the region real tokens live in: 2001-09-09..2100
+                Arbitraries.longs().between(EARLIEST, LATEST),
+                Arbitraries.of(EARLIEST, EARLIEST + 1, 1585002361532L, LATEST - 1, LATEST));
     }
 
     /** As {@link #plausibleMillis()}, but leaving room for a fraction before the latest accepted value. */
