@@ -34,7 +34,7 @@ public enum Key {
     VAULT_PREFIX("Vault store: path prefix under the mount", false),
     VAULT_NAMESPACE("Vault store: Vault Enterprise namespace", false),
     VAULT_CA_FILE("Vault store: PEM file of the CA that signed Vault's certificate", false),
-    CA_FILE("FortiCNP: PEM file of an extra CA to trust (TLS-inspecting proxies)", false),
+    CA_FILE("FortiCNP: PEM file of the CA certificates to trust instead of the JVM defaults (a TLS-inspecting proxy, a test server)", false),
     HTTP_PROXY("FortiCNP: HTTP proxy, http://host:port", false),
     CONNECT_TIMEOUT("FortiCNP: connect timeout", false),
     READ_TIMEOUT("FortiCNP: read timeout", false),

@@ -1,0 +1,61 @@
+package dev.cnptoken.app.wiring;
+
+import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
+import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
+import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.config.ConfigException;
+import dev.cnptoken.domain.port.TokenRefresher;
+import java.net.URI;
+
+/** Creates the configured {@link TokenRefresher}. */
+public final class Transports {
+    private Transports() {}
+
+    /** The transport the configuration names, for its base URL. */
+    public static TokenRefresher create(AppConfig config) {
+        return create(config, config.baseUrl());
+    }
+
+    /** The transport the configuration names, for another base URL (the demo's simulator). */
+    public static TokenRefresher create(AppConfig config, URI baseUrl) {
+        String userAgent = "cnp-token/" + version();
+        try {
+            return switch (config.transport()) {
+                case FEIGN -> {
+                    FeignTokenRefresher.Builder b = FeignTokenRefresher.builder()
+                            .baseUrl(baseUrl)
+                            .connectTimeout(config.connectTimeout())
+                            .readTimeout(config.readTimeout())
+                            .allowPlainHttp(config.allowInsecureHttp())
+                            .userAgent(userAgent);
+                    config.caFile().ifPresent(b::trustedCertificates);
+                    config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
+                    yield b.build();
+                }
+                case RETROFIT -> {
+                    RetrofitTokenRefresher.Builder b = RetrofitTokenRefresher.builder()
+                            .baseUrl(baseUrl)
+                            .connectTimeout(config.connectTimeout())
+                            .readTimeout(config.readTimeout())
+                            .allowPlainHttp(config.allowInsecureHttp())
+                            .userAgent(userAgent);
+                    config.caFile().ifPresent(b::trustedCertificates);
+                    config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
+                    yield b.build();
+                }
+            };
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Builders name the setting that is wrong and never echo a secret.
+            throw new ConfigException("transport=" + config.transport().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+        }
+    }
+
+    private static int port(URI proxy) {
+        return proxy.getPort() > 0 ? proxy.getPort() : "https".equalsIgnoreCase(proxy.getScheme()) ? 443 : 80;
+    }
+
+    private static String version() {
+        String v = Transports.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+}
