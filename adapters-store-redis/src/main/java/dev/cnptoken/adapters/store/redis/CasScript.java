@@ -13,6 +13,10 @@ import java.util.HexFormat;
  * 3 expires_at (epoch ms), 4 access_token, 5 token_type, 6.. further refresh-hash fields as
  * name/value pairs.
  *
+ * <p>The {@code #!lua} line (Redis 7) makes Redis refuse the whole script up front when it is out of
+ * memory, instead of failing at the first write that allocates after the record was already
+ * deleted.
+ *
  * <p>Reply: {@code {1, version}} written, {@code {0, version}} conflict with the stored version,
  * {@code {-1, 0}} the stored version field is not a number. A repeat of a call that already took
  * effect (same write id, version one past the expected) answers {@code {1, version}} again without
@@ -20,6 +24,7 @@ import java.util.HexFormat;
  */
 final class CasScript {
     static final String SOURCE = """
+            #!lua
             local stored = redis.call('HGET', KEYS[1], 'version')
             local version = 0
             if stored then
