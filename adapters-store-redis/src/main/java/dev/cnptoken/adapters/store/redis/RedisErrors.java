@@ -23,6 +23,8 @@ import redis.clients.jedis.exceptions.JedisException;
 final class RedisErrors {
     private static final Pattern ERROR_CODE = Pattern.compile("^([A-Z][A-Z_]{1,30})\\b");
     private static final Pattern PERMISSION_CODE = Pattern.compile("\\b(NOPERM|NOAUTH|WRONGPASS)\\b");
+    /** How Redis 7 words an ACL refusal of a command or key inside a script (with the code ERR). */
+    private static final String SCRIPT_ACL_REFUSAL = "user executing the script can't";
 
     private RedisErrors() {}
 
@@ -76,6 +78,11 @@ final class RedisErrors {
             if (permission.find()) {
                 return new TokenException(new StoreFailure(Reason.PERMISSION_DENIED,
                         "redis " + who + " refused to " + action + " key " + key + " (" + permission.group(1) + ")"));
+            }
+            if (message.contains(SCRIPT_ACL_REFUSAL)) {
+                return new TokenException(new StoreFailure(Reason.PERMISSION_DENIED,
+                        "redis " + who + " refused to " + action + " key " + key + " (NOPERM: the ACL does not allow a"
+                                + " command or key the compare-and-set script uses)"));
             }
             if (code.equals("OOM") || message.contains("OOM command not allowed")) {
                 return new TokenException(new StoreFailure(Reason.FULL,

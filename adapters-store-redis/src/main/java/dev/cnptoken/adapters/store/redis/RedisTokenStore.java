@@ -485,6 +485,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     .ssl(parsed.tls());
             Optional<String> u = user != null ? Optional.of(user) : parsed.user();
             Optional<String> p = password != null ? Optional.of(password) : parsed.password();
+            if (parsed.userWithoutPassword() && password == null) {
+                throw new IllegalArgumentException("the redis URI names a user without a password (user@host): write"
+                        + " user:password@host, or give the password with password(...)");
+            }
             if (u.isPresent() && p.isEmpty()) {
                 throw new IllegalArgumentException("an ACL user needs a password (in the URI or password(...))");
             }

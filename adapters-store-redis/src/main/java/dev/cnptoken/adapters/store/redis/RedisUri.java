@@ -15,7 +15,8 @@ import java.util.OptionalInt;
  *
  * <p>Form: {@code redis[s]://[[user]:password@]host[:port][/database][?option=value&...]} with the
  * options {@code connectTimeout} and {@code timeout} (milliseconds), {@code poolSize} and {@code
- * clientName}.
+ * clientName}. User info without a colon ({@code user@host}) names the user only; the password then
+ * has to come from elsewhere (the builder), which keeps it out of the URI.
  */
 record RedisUri(
         boolean tls,
@@ -23,6 +24,7 @@ record RedisUri(
         int port,
         Optional<String> user,
         Optional<String> password,
+        boolean userWithoutPassword,
         OptionalInt database,
         Optional<Duration> connectTimeout,
         Optional<Duration> socketTimeout,
@@ -57,12 +59,14 @@ record RedisUri(
 
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
+        boolean userWithoutPassword = false;
         String userInfo = uri.getUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             if (colon < 0) {
-                // redis://secret@host is the classic password-only form
-                password = nonEmpty(userInfo);
+                // "user@host": the password comes from the builder, never guessed from the user part
+                user = nonEmpty(userInfo);
+                userWithoutPassword = true;
             } else {
                 user = nonEmpty(userInfo.substring(0, colon));
                 password = nonEmpty(userInfo.substring(colon + 1));
@@ -95,8 +99,8 @@ record RedisUri(
                         + "\" (known: connectTimeout, timeout, poolSize, clientName)");
             }
         }
-        return new RedisUri(tls, uri.getHost(), port, user, password, database, connectTimeout, socketTimeout, poolSize,
-                clientName);
+        return new RedisUri(tls, uri.getHost(), port, user, password, userWithoutPassword, database, connectTimeout,
+                socketTimeout, poolSize, clientName);
     }
 
     /** The URI without credentials, for messages and {@code toString()}. */
