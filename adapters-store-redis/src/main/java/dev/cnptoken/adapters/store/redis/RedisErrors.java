@@ -38,19 +38,29 @@ final class RedisErrors {
      * A failure after that point (reset, end of stream, read timeout) leaves the outcome open.
      */
     static boolean certainlyNotSent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof NoSuchElementException) {
+        return notSent(e, 0);
+    }
+
+    private static boolean notSent(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return false;
+        }
+        if (isRefusal(t) || t instanceof NoSuchElementException || t instanceof JedisAccessControlException) {
+            return true; // refused, unresolvable, pool exhausted, or refused during the handshake
+        }
+        // Jedis reports a failed connect as "Failed to connect to ..." with the socket errors attached
+        // as suppressed exceptions. Only direct, socket-level ones count: a suppressed "could not return
+        // the broken resource" can carry a refused reconnect although the command itself was sent.
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (isRefusal(suppressed)) {
                 return true;
             }
-            if (t instanceof JedisAccessControlException) {
-                return true; // refused during the connection handshake
-            }
-            if (t.getCause() == t) {
-                break;
-            }
         }
-        return false;
+        return t.getCause() != t && notSent(t.getCause(), depth + 1);
+    }
+
+    private static boolean isRefusal(Throwable t) {
+        return t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException;
     }
 
     /**

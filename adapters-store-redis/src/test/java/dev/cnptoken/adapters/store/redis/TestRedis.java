@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -99,12 +99,8 @@ final class TestRedis implements AutoCloseable {
 
     /** Runs {@code ACL SETUSER name rules...}. */
     void aclSetUser(String name, String... rules) {
-        try (RedisClient admin = admin()) {
-            List<String> args = new ArrayList<>();
-            args.add("SETUSER");
-            args.add(name);
-            args.addAll(List.of(rules));
-            admin.sendCommand(Protocol.Command.ACL, args.toArray(String[]::new));
+        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+            admin.aclSetUser(name, rules);
         }
     }
 
