@@ -109,6 +109,14 @@ final class RedisErrors {
                 "redis " + who + " failed to " + action + " key " + key + " (" + e.getClass().getSimpleName() + ")"));
     }
 
+    /** {@code e} with a note that a compare-and-set before it may or may not have taken effect. */
+    static TokenException withUnknownOutcome(TokenException e) {
+        StoreFailure f = (StoreFailure) e.failure();
+        StoreFailure noted = new StoreFailure(f.reason(), f.detail()
+                + "; the compare-and-set before it lost its connection and has an unknown outcome");
+        return e.getCause() == null ? new TokenException(noted) : new TokenException(noted, e.getCause());
+    }
+
     static TokenException corrupt(String key, String who, String problem) {
         return new TokenException(new StoreFailure(Reason.CORRUPT,
                 "key " + key + " in redis " + who + " cannot be read: " + problem));

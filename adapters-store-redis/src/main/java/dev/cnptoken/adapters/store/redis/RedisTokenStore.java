@@ -187,6 +187,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         try {
             hash = client.hgetAll(refreshKey);
         } catch (JedisException e) {
+            if (!RedisErrors.isConnectionLoss(e)) {
+                throw RedisErrors.withUnknownOutcome(RedisErrors.translate(e, "re-read", refreshKey, who));
+            }
             throw RedisErrors.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
                     + " has an unknown outcome: the connection was lost and the key could not be re-read ("
                     + RedisErrors.describe(e) + ")", e);
