@@ -1,6 +1,8 @@
 package dev.cnptoken.adapters.store.redis;
 
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.FailureNote;
+import dev.cnptoken.domain.Lease;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
@@ -274,8 +276,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private static TokenState asStored(TokenState s) {
         return new TokenState(s.accessToken(), s.tokenType(), millis(s.accessExpiresAt()), s.refreshToken(),
                 millis(s.refreshIssuedAt()), millis(s.updatedAt()), s.credential(),
-                s.lease().map(l -> new dev.cnptoken.domain.Lease(l.owner(), millis(l.until()))),
-                s.lastFailure().map(f -> new dev.cnptoken.domain.FailureNote(f.kind(), f.detail(), millis(f.at()))));
+                s.lease().map(l -> new Lease(l.owner(), millis(l.until()))),
+                s.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
     }
 
     private static Instant millis(Instant i) {
@@ -427,7 +429,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 return new RedisTokenStore(client, false, layout, "client " + client.getClass().getSimpleName());
             }
             RedisUri parsed = RedisUri.parse(uri);
-            DefaultJedisClientConfig config = clientConfig(parsed, true);
+            DefaultJedisClientConfig config = clientConfig(parsed);
             ConnectionPoolConfig pool = poolConfig(parsed);
             HostAndPort first = new HostAndPort(parsed.host(), parsed.port());
             String userName = user != null ? user : parsed.user().orElse("default");
@@ -476,11 +478,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                         .build();
                 return new RedisTokenStore(standalone, true, layout, parsed.redacted() + " as " + userName);
             } catch (JedisException e) {
-                throw RedisErrors.translate(e, "connect for", layout.refreshKeyPattern(), parsed.redacted());
+                throw RedisErrors.translate(e, "connect and discover the nodes for", layout.refreshKeyPattern(),
+                        parsed.redacted());
             }
         }
 
-        private DefaultJedisClientConfig clientConfig(RedisUri parsed, boolean withDatabase) {
+        private DefaultJedisClientConfig clientConfig(RedisUri parsed) {
             DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(millis(connectTimeout, parsed.connectTimeout()))
                     .socketTimeoutMillis(millis(socketTimeout, parsed.socketTimeout()))
@@ -497,9 +500,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             }
             u.ifPresent(b::user);
             p.ifPresent(b::password);
-            if (withDatabase) {
-                parsed.database().ifPresent(b::database);
-            }
+            parsed.database().ifPresent(b::database);
             if (sslSocketFactory != null) {
                 if (!parsed.tls()) {
                     throw new IllegalArgumentException("sslSocketFactory(...) needs a rediss:// URI");

@@ -76,6 +76,26 @@ class RedisAccessControlTest {
     }
 
     @Test
+    void theRotationUserNeedsSelectOnlyForAnotherDatabase() {
+        redis.aclSetUser("cnp-rotator-db2", 
+                concat(concat(new String[] {"on", ">" + ROTATOR_PASSWORD}, ROTATOR_RULES), new String[] {"+select"}));
+        try (RedisTokenStore store = RedisTokenStore.builder()
+                .uri("redis://cnp-rotator-db2@127.0.0.1:" + redis.port() + "/2")
+                .password(ROTATOR_PASSWORD)
+                .build()) {
+            written(store.compareAndSet(account, TokenStore.ABSENT, state("db2", 600)));
+            assertThat(store.read(account)).isPresent();
+        }
+        try (RedisTokenStore store = RedisTokenStore.builder()
+                .uri("redis://cnp-rotator@127.0.0.1:" + redis.port() + "/2")
+                .password(ROTATOR_PASSWORD)
+                .build()) {
+            assertThatThrownBy(() -> store.read(account)).isInstanceOfSatisfying(TokenException.class,
+                    e -> assertThat(reason(e)).isEqualTo(Reason.PERMISSION_DENIED));
+        }
+    }
+
+    @Test
     void theRotationUserCannotTouchKeysOutsideItsPrefix() {
         try (RedisClient rotator = redis.as("cnp-rotator", ROTATOR_PASSWORD)) {
             assertThatThrownBy(() -> rotator.hgetAll("other-app:{x}:refresh"))
