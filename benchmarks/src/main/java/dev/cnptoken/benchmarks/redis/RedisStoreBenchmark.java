@@ -102,21 +102,6 @@ public class RedisStoreBenchmark {
         return seen;
     }
 
-    @Benchmark
-    public Object splitStoreRead() {
-        return store.read(account).orElseThrow();
-    }
-
-    @Benchmark
-    public Object splitRawGet() {
-        return raw.get(rawKey);
-    }
-
-    @Benchmark
-    public Object splitRawHgetAll() {
-        return raw.hgetAll("cnp:{bench}:refresh");
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
