@@ -68,7 +68,7 @@ class RedisRestartTest {
     }
 
     @Test
-    void loosesNoUpdateAndAppliesNoneTwiceWhenRedisRestartsUnderLoad() throws Exception {
+    void losesNoUpdateAndAppliesNoneTwiceWhenRedisRestartsUnderLoad() throws Exception {
         written(store.compareAndSet(account, TokenStore.ABSENT, state("0")));
         int threads = 4;
         List<String> wins = Collections.synchronizedList(new ArrayList<>());
