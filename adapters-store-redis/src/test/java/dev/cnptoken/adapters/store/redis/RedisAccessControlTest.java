@@ -158,6 +158,20 @@ class RedisAccessControlTest {
         }
     }
 
+    @Test
+    void aServerThatWantsAPasswordNobodyGaveIsPermissionDenied() {
+        String required = Sentinels.secret("requirepass");
+        try (TestRedis locked = TestRedis.start(false, "requirepass " + required);
+                RedisTokenStore store = RedisTokenStore.builder().uri(locked.uri()).build()) {
+            assertThatThrownBy(() -> store.read(account))
+                    .isInstanceOfSatisfying(TokenException.class, e -> {
+                        assertThat(reason(e)).isEqualTo(Reason.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("NOAUTH").contains("cnp:{" + account.name() + "}:refresh");
+                        assertNoText(e, required);
+                    });
+        }
+    }
+
     private void assertPermissionDenied(ThrowingCallable call, String key, TokenState state) {
         assertThatThrownBy(call).isInstanceOfSatisfying(TokenException.class, e -> {
             assertThat(reason(e)).isEqualTo(Reason.PERMISSION_DENIED);
