@@ -8,6 +8,7 @@ import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPool;
@@ -33,6 +33,8 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.ScanIteration;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -298,7 +300,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         private Duration socketTimeout;
         private Integer poolSize;
         private String clientName;
-        private SSLSocketFactory sslSocketFactory;
+        private Path trustStore;
+        private char[] trustStorePassword;
+        private Path keyStore;
+        private char[] keyStorePassword;
         private List<String> clusterNodes;
         private String sentinelMaster;
         private List<String> sentinelNodes;
@@ -310,8 +315,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         /**
          * Where Redis is: {@code redis[s]://[[user]:password@]host[:port][/database][?options]}, with
          * options {@code connectTimeout} and {@code timeout} (milliseconds), {@code poolSize} and {@code
-         * clientName}. {@code rediss} turns on TLS (the JVM's trust store unless {@link
-         * #sslSocketFactory} is set). In cluster mode the host is a seed node; in sentinel mode it is
+         * clientName}. {@code rediss} turns on TLS, checking the certificate (against the JVM's trust
+         * store unless {@link #trustStore} is set) and the host name. In cluster mode the host is a seed node; in sentinel mode it is
          * the first sentinel.
          */
         public Builder uri(String uri) {
@@ -370,9 +375,20 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             return this;
         }
 
-        /** TLS settings (trust store, client certificate) for {@code rediss://}. */
-        public Builder sslSocketFactory(SSLSocketFactory factory) {
-            this.sslSocketFactory = Objects.requireNonNull(factory, "factory == null");
+        /**
+         * The trust store (PKCS12 or JKS) that {@code rediss://} checks the server certificate against,
+         * instead of the JVM's default one. The host name is always verified.
+         */
+        public Builder trustStore(Path file, char[] password) {
+            this.trustStore = Objects.requireNonNull(file, "file == null");
+            this.trustStorePassword = Objects.requireNonNull(password, "password == null").clone();
+            return this;
+        }
+
+        /** The key store (PKCS12 or JKS) with a client certificate, for servers that require one. */
+        public Builder keyStore(Path file, char[] password) {
+            this.keyStore = Objects.requireNonNull(file, "file == null");
+            this.keyStorePassword = Objects.requireNonNull(password, "password == null").clone();
             return this;
         }
 
@@ -421,8 +437,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             }
             if (client != null) {
                 if (user != null || password != null || connectTimeout != null || socketTimeout != null
-                        || poolSize != null || clientName != null || sslSocketFactory != null || clusterNodes != null
-                        || sentinelMaster != null) {
+                        || poolSize != null || clientName != null || trustStore != null || keyStore != null
+                        || clusterNodes != null || sentinelMaster != null) {
                     throw new IllegalArgumentException("connection settings do not apply to a client(...) given by the"
                             + " caller; configure that client instead");
                 }
@@ -453,10 +469,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder()
                             .connectionTimeoutMillis(config.getConnectionTimeoutMillis())
                             .socketTimeoutMillis(config.getSocketTimeoutMillis())
-                            .ssl(parsed.tls())
                             .clientName(config.getClientName());
-                    if (sslSocketFactory != null) {
-                        sentinelConfig.sslSocketFactory(sslSocketFactory);
+                    if (parsed.tls()) {
+                        sentinelConfig.sslOptions(config.getSslOptions());
                     }
                     if (sentinelPassword != null) {
                         sentinelConfig.user(sentinelUser).password(sentinelPassword);
@@ -487,8 +502,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(millis(connectTimeout, parsed.connectTimeout()))
                     .socketTimeoutMillis(millis(socketTimeout, parsed.socketTimeout()))
-                    .clientName(clientName != null ? clientName : parsed.clientName().orElse("cnp-token"))
-                    .ssl(parsed.tls());
+                    .clientName(clientName != null ? clientName : parsed.clientName().orElse("cnp-token"));
             Optional<String> u = user != null ? Optional.of(user) : parsed.user();
             Optional<String> p = password != null ? Optional.of(password) : parsed.password();
             if (parsed.userWithoutPassword() && password == null) {
@@ -501,11 +515,19 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             u.ifPresent(b::user);
             p.ifPresent(b::password);
             parsed.database().ifPresent(b::database);
-            if (sslSocketFactory != null) {
-                if (!parsed.tls()) {
-                    throw new IllegalArgumentException("sslSocketFactory(...) needs a rediss:// URI");
+            if ((trustStore != null || keyStore != null) && !parsed.tls()) {
+                throw new IllegalArgumentException("trustStore(...) and keyStore(...) need a rediss:// URI");
+            }
+            if (parsed.tls()) {
+                // FULL: the certificate chain and the host name are both checked
+                SslOptions.Builder tls = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+                if (trustStore != null) {
+                    tls.truststore(trustStore.toFile(), trustStorePassword);
                 }
-                b.sslSocketFactory(sslSocketFactory);
+                if (keyStore != null) {
+                    tls.keystore(keyStore.toFile(), keyStorePassword);
+                }
+                b.sslOptions(tls.build());
             }
             return b.build();
         }

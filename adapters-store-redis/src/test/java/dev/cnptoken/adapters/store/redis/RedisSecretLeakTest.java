@@ -43,7 +43,7 @@ class RedisSecretLeakTest {
     void captureLogs() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         rootLevel = root.getLevel();
-        root.setLevel(Level.ALL);
+        root.setLevel(Level.TRACE);
         logs = new ListAppender<>();
         logs.start();
         root.addAppender(logs);

@@ -13,22 +13,29 @@ import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code rediss://} against a real redis-server with TLS, trusting a test CA through sslSocketFactory. */
+/**
+ * {@code rediss://} against real redis-servers with TLS: one with a certificate for 127.0.0.1 from a
+ * test CA, one with a trusted certificate for another host name.
+ */
 class RedisTlsTest {
+    private static final char[] TRUST_PASSWORD = "test-trust".toCharArray();
     private static TestRedis redis;
+    private static TestRedis otherName;
     private static int tlsPort;
+    private static int otherTlsPort;
+    private static Path trustStore;
 
     @BeforeAll
     static void startRedisWithTls() throws Exception {
@@ -40,19 +47,36 @@ class RedisTlsTest {
                 "tls-key-file " + tls.resolve("server.key"),
                 "tls-ca-cert-file " + tls.resolve("ca.crt"),
                 "tls-auth-clients no");
+        otherTlsPort = TestRedis.freePort();
+        otherName = TestRedis.start(false,
+                "tls-port " + otherTlsPort,
+                "tls-cert-file " + tls.resolve("other.crt"),
+                "tls-key-file " + tls.resolve("other.key"),
+                "tls-ca-cert-file " + tls.resolve("ca.crt"),
+                "tls-auth-clients no");
+        trustStore = Files.createTempFile("cnp-test-trust", ".p12");
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("test-ca", certificate("/tls/ca.crt"));
+        trust.setCertificateEntry("other", certificate("/tls/other.crt"));
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            trust.store(out, TRUST_PASSWORD);
+        }
     }
 
     @AfterAll
-    static void stopRedis() {
+    static void stopRedis() throws Exception {
         redis.close();
+        otherName.close();
+        Files.deleteIfExists(trustStore);
     }
 
     @Test
-    void readsAndWritesOverTls() throws Exception {
+    void readsAndWritesOverTls() {
         AccountId account = AccountId.of("tls");
         try (RedisTokenStore store = RedisTokenStore.builder()
                 .uri("rediss://127.0.0.1:" + tlsPort)
-                .sslSocketFactory(trustingTheTestCa())
+                .trustStore(trustStore, TRUST_PASSWORD)
                 .build()) {
             CasResult result = store.compareAndSet(account, TokenStore.ABSENT, state());
 
@@ -69,17 +93,21 @@ class RedisTlsTest {
         }
     }
 
-    private static SSLSocketFactory trustingTheTestCa() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = RedisTlsTest.class.getResourceAsStream("/tls/ca.crt")) {
-            trust.setCertificateEntry("test-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    @Test
+    void refusesATrustedCertificateForAnotherHostName() {
+        try (RedisTokenStore store = RedisTokenStore.builder()
+                .uri("rediss://127.0.0.1:" + otherTlsPort)
+                .trustStore(trustStore, TRUST_PASSWORD)
+                .build()) {
+            assertThatThrownBy(() -> store.read(AccountId.of("tls")))
+                    .isInstanceOfSatisfying(TokenException.class, e -> assertThat(reason(e)).isEqualTo(Reason.UNAVAILABLE));
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
+    }
+
+    private static Certificate certificate(String resource) throws Exception {
+        try (InputStream in = RedisTlsTest.class.getResourceAsStream(resource)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 
     private static TokenState state() {

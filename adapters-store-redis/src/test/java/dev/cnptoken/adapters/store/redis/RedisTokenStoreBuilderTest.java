@@ -60,7 +60,7 @@ class RedisTokenStoreBuilderTest {
         assertThatThrownBy(() -> RedisTokenStore.builder().uri("redis://127.0.0.1").cluster("nohost").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
         assertThatThrownBy(() -> RedisTokenStore.builder().uri("redis://127.0.0.1")
-                        .sslSocketFactory((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
+                        .trustStore(java.nio.file.Path.of("trust.p12"), new char[0])
                         .build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rediss://");
     }
