@@ -7,6 +7,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -65,10 +67,11 @@ final class Envelope {
     /**
      * The plaintext document inside {@code data}.
      *
-     * @throws BadDocument when the envelope is truncated, of an unknown format, sealed with another
-     *     key, or fails authentication (altered, or copied from another account)
+     * @param keys the keys it may be sealed with; the one whose id the header names is used
+     * @throws BadDocument when the envelope is truncated, of an unknown format, sealed with none of
+     *     the keys, or fails authentication (altered, or copied from another account)
      */
-    static byte[] open(EncryptionKey key, AccountId account, byte[] data) throws BadDocument {
+    static byte[] open(List<EncryptionKey> keys, AccountId account, byte[] data) throws BadDocument {
         if (data.length < HEADER_LENGTH + NONCE_LENGTH + TAG_LENGTH) {
             throw new BadDocument("is an encrypted file cut short (" + data.length + " bytes; at least "
                     + (HEADER_LENGTH + NONCE_LENGTH + TAG_LENGTH) + " expected)");
@@ -84,10 +87,13 @@ final class Envelope {
                     + ", this version of cnp-token reads " + StateCodec.SCHEMA_VERSION + " only");
         }
         byte[] fileKeyId = Arrays.copyOfRange(data, 10, 14);
-        if (!Arrays.equals(fileKeyId, key.idBytes())) {
-            throw new BadDocument("was encrypted with another key (key id " + HexFormat.of().formatHex(fileKeyId)
-                    + "; this store's key has id " + key.id() + ")");
-        }
+        EncryptionKey key = keys.stream()
+                .filter(k -> Arrays.equals(fileKeyId, k.idBytes()))
+                .findFirst()
+                .orElseThrow(() -> new BadDocument("was encrypted with another key (key id "
+                        + HexFormat.of().formatHex(fileKeyId) + "; this store's "
+                        + (keys.size() == 1 ? "key has id " : "keys have ids ")
+                        + keys.stream().map(EncryptionKey::id).collect(Collectors.joining(", ")) + ")"));
         byte[] header = Arrays.copyOfRange(data, 0, HEADER_LENGTH);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -80,14 +80,24 @@ public final class FileTokenStore implements TokenStore {
 
     private final Path directory;
     private final EncryptionKey key; // null: plain JSON
+    private final List<EncryptionKey> readKeys; // key first, then the previous key if any
     private final boolean fsync;
     private final boolean posix;
     private final Duration lockTimeout;
     private final SecureRandom random = new SecureRandom();
 
-    private FileTokenStore(Path directory, EncryptionKey key, boolean fsync, boolean posix, Duration lockTimeout) {
+    private FileTokenStore(Path directory, EncryptionKey key, EncryptionKey previousKey, boolean fsync, boolean posix,
+            Duration lockTimeout) {
         this.directory = directory;
         this.key = key;
+        List<EncryptionKey> keys = new ArrayList<>();
+        if (key != null) {
+            keys.add(key);
+        }
+        if (previousKey != null) {
+            keys.add(previousKey);
+        }
+        this.readKeys = List.copyOf(keys);
         this.fsync = fsync;
         this.posix = posix;
         this.lockTimeout = lockTimeout;
@@ -158,7 +168,9 @@ public final class FileTokenStore implements TokenStore {
     @Override
     public String toString() {
         return "FileTokenStore[directory=" + directory + ", encryption="
-                + (key == null ? "none" : "AES-256-GCM key id " + key.id()) + ", fsync=" + (fsync ? "on" : "off") + "]";
+                + (key == null ? "none" : "AES-256-GCM key id " + key.id()) + (readKeys.size() > 1
+                        ? " (also reads key id " + readKeys.get(1).id() + ")" : "")
+                + ", fsync=" + (fsync ? "on" : "off") + "]";
     }
 
     Path fileOf(AccountId account) {
@@ -204,7 +216,7 @@ public final class FileTokenStore implements TokenStore {
                 if (key == null) {
                     throw new BadDocument("is encrypted, but this store has no encryption key configured");
                 }
-                json = Envelope.open(key, account, data);
+                json = Envelope.open(readKeys, account, data);
             } else if (key != null) {
                 throw new BadDocument("is not encrypted, but this store has an encryption key; it refuses to"
                         + " read or replace a plaintext file");
@@ -380,6 +392,7 @@ public final class FileTokenStore implements TokenStore {
         private Path directory;
         private Path keyFile;
         private String keyVariable;
+        private Path previousKeyFile;
         private boolean fsync = true;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Function<String, String> environment = System::getenv;
@@ -409,6 +422,16 @@ public final class FileTokenStore implements TokenStore {
                 throw new IllegalArgumentException("variable is blank");
             }
             this.keyVariable = variable;
+            return this;
+        }
+
+        /**
+         * During a key rotation: files still sealed with the key in {@code previousKeyFile} (same
+         * format and rules as {@link #encryptionKeyFile}) are read, and each is re-sealed with the
+         * current key at its next write. Needs a current key.
+         */
+        public Builder previousEncryptionKeyFile(Path previousKeyFile) {
+            this.previousKeyFile = Objects.requireNonNull(previousKeyFile, "previousKeyFile == null");
             return this;
         }
 
@@ -453,6 +476,10 @@ public final class FileTokenStore implements TokenStore {
                 throw new IllegalStateException(
                         "set either encryptionKeyFile or encryptionKeyFromEnvironment, not both");
             }
+            if (previousKeyFile != null && keyFile == null && keyVariable == null) {
+                throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile"
+                        + " or encryptionKeyFromEnvironment too");
+            }
             Path dir = directory.toAbsolutePath().normalize();
             boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
             try {
@@ -488,7 +515,8 @@ public final class FileTokenStore implements TokenStore {
             } else if (keyVariable != null) {
                 key = EncryptionKey.fromEnvironment(keyVariable, environment);
             }
-            FileTokenStore store = new FileTokenStore(dir, key, fsync, posix, lockTimeout);
+            EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
+            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
             store.removeLeftovers();
             LOG.log(Level.INFO, "file token store ready: {0}", store);
             return store;

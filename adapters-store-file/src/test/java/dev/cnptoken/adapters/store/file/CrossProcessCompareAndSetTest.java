@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read-then-compare-and-set; every win must move the counter by exactly one.
  */
 class CrossProcessCompareAndSetTest {
-    private static final int ATTEMPTS = 1500;
+    private static final int ATTEMPTS = 1000;
     private static final String KEY_VARIABLE = "CNP_TOKEN_TEST_FILE_KEY";
 
     @TempDir

@@ -135,6 +135,40 @@ class EncryptionKeyTest {
     }
 
     @Test
+    void rotatesToANewKeyFileByFileAsEachAccountIsWritten() throws Exception {
+        Path oldKey = TestFiles.writeKeyFile(temp.resolve("old-key"), TestFiles.newKeyBase64());
+        Path newKey = TestFiles.writeKeyFile(temp.resolve("new-key"), TestFiles.newKeyBase64());
+        AccountId a = AccountId.of("a");
+        AccountId b = AccountId.of("b");
+        FileTokenStore before = builder().encryptionKeyFile(oldKey).build();
+        before.compareAndSet(a, TokenStore.ABSENT, CasHammer.counter("a1"));
+        before.compareAndSet(b, TokenStore.ABSENT, CasHammer.counter("b1"));
+
+        FileTokenStore during = builder().encryptionKeyFile(newKey).previousEncryptionKeyFile(oldKey).build();
+        assertThat(during.read(a).orElseThrow().state()).isEqualTo(CasHammer.counter("a1"));
+        during.compareAndSet(a, 1, CasHammer.counter("a2"));
+
+        FileTokenStore after = builder().encryptionKeyFile(newKey).build();
+        assertThat(after.read(a).orElseThrow().state()).isEqualTo(CasHammer.counter("a2"));
+        String newId = EncryptionKey.fromFile(newKey).id();
+        String oldId = EncryptionKey.fromFile(oldKey).id();
+        assertThatThrownBy(() -> after.read(b)).isInstanceOf(TokenException.class)
+                .hasMessageContaining("key id " + oldId + "; this store's key has id " + newId);
+        assertThatThrownBy(() -> before.read(a)).isInstanceOf(TokenException.class)
+                .hasMessageContaining("key id " + newId);
+        assertThat(during.toString()).contains("key id " + newId, "also reads key id " + oldId);
+    }
+
+    @Test
+    void refusesAPreviousKeyWithoutACurrentOne() throws Exception {
+        Path oldKey = TestFiles.writeKeyFile(temp.resolve("old-key"), TestFiles.newKeyBase64());
+
+        assertThatThrownBy(() -> builder().previousEncryptionKeyFile(oldKey).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs a current key");
+    }
+
+    @Test
     void keyIdIsTheFirstFourBytesOfTheSha256OfTheRawKey() throws Exception {
         byte[] raw = new byte[32];
         for (int i = 0; i < raw.length; i++) {
