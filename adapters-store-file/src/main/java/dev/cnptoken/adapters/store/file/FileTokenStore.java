@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -333,7 +334,13 @@ public final class FileTokenStore implements TokenStore {
             throws IOException {
         long pause = TimeUnit.MICROSECONDS.toNanos(50);
         while (true) {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // held in this JVM through another copy of this class (another class loader): wait
+                lock = null;
+            }
             if (lock != null) {
                 return lock;
             }
@@ -370,19 +377,28 @@ public final class FileTokenStore implements TokenStore {
             throw IoFailures.map("list", directory, e);
         }
         for (AccountId account : owners) {
-            withAccountLock(account, () -> {
-                Path temp = tempFileOf(account);
-                try {
-                    if (Files.deleteIfExists(temp)) {
-                        LOG.log(Level.INFO, "account {0}: removed {1}, left by a writer that stopped before"
-                                + " renaming it", account, temp);
-                    }
-                } catch (IOException e) {
-                    throw IoFailures.map("remove", temp, e);
-                }
-                return null;
-            });
+            try {
+                removeLeftover(account);
+            } catch (TokenException e) {
+                // a reader without write access, or a writer holding the lock: the next write cleans up
+                LOG.log(Level.WARNING, "account {0}: left a temporary file in place: {1}", account, e.getMessage());
+            }
         }
+    }
+
+    private void removeLeftover(AccountId account) {
+        withAccountLock(account, () -> {
+            Path temp = tempFileOf(account);
+            try {
+                if (Files.deleteIfExists(temp)) {
+                    LOG.log(Level.INFO, "account {0}: removed {1}, left by a writer that stopped before renaming it",
+                            account, temp);
+                }
+            } catch (IOException e) {
+                throw IoFailures.map("remove", temp, e);
+            }
+            return null;
+        });
     }
 
     /**

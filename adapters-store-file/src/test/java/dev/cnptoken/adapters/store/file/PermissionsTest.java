@@ -69,8 +69,10 @@ class PermissionsTest {
     void reportsAReadOnlyDirectoryAsPermissionDeniedAndKeepsTheDocument() throws Exception {
         Path directory = storeWithOneAccount();
         byte[] before = Files.readAllBytes(directory.resolve("acme.json"));
+        Files.writeString(directory.resolve(".acme.json.tmp"), "left by a crash");
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-x------"));
 
+        // a reader that cannot write still starts and reads; the leftover waits for a writer
         assertThat(probe("read", directory)).isEqualTo("OK");
         assertThat(probe("cas", directory)).startsWith("StoreFailure PERMISSION_DENIED")
                 .contains(directory.resolve(".acme.json.tmp").toString());
