@@ -139,7 +139,7 @@ public final class FileTokenStore implements TokenStore {
             }
             replace(account, bytes, version);
             LOG.log(Level.DEBUG, "account {0}: wrote version {1} to {2}", account, version, fileOf(account));
-            return new CasResult.Written(new VersionedState(next, version));
+            return new CasResult.Written(new VersionedState(StateCodec.asStored(next), version));
         });
     }
 

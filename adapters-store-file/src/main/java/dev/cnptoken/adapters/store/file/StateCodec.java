@@ -67,6 +67,18 @@ final class StateCodec {
         return (Json.write(doc, true) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@code state} as it reads back: every instant cut to the millisecond. */
+    static TokenState asStored(TokenState state) {
+        return new TokenState(state.accessToken(), state.tokenType(), millis(state.accessExpiresAt()),
+                state.refreshToken(), millis(state.refreshIssuedAt()), millis(state.updatedAt()), state.credential(),
+                state.lease().map(l -> new Lease(l.owner(), millis(l.until()))),
+                state.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
+    }
+
+    private static Instant millis(Instant instant) {
+        return Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+
     /**
      * Reads a document written for {@code account}.
      *

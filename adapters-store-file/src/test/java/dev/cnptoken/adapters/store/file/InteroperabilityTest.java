@@ -126,6 +126,23 @@ class InteroperabilityTest {
     }
 
     @Test
+    void answersAWriteWithTheStateAsItReadsBack() {
+        FileTokenStore store = FileTokenStore.builder().directory(temp).fsync(false).build();
+        Instant withNanos = Instant.parse("2026-03-01T10:15:30.123456789Z");
+        var next = new dev.cnptoken.domain.TokenState(state.accessToken(), "bearer", withNanos, state.refreshToken(),
+                withNanos, withNanos, Optional.empty(),
+                Optional.of(new dev.cnptoken.domain.Lease("me", withNanos)),
+                Optional.of(new dev.cnptoken.domain.FailureNote("unavailable", "x", withNanos)));
+
+        var written = ((dev.cnptoken.domain.port.CasResult.Written)
+                store.compareAndSet(AccountId.of("acme"), TokenStore.ABSENT, next)).state();
+
+        assertThat(store.read(AccountId.of("acme"))).contains(written);
+        assertThat(written.state().accessExpiresAt()).isEqualTo(Instant.parse("2026-03-01T10:15:30.123Z"));
+        assertThat(written.state().lease().orElseThrow().until()).isEqualTo(Instant.parse("2026-03-01T10:15:30.123Z"));
+    }
+
+    @Test
     void usesAFreshNonceForEveryWrite() throws Exception {
         FileTokenStore store = FileTokenStore.builder().directory(temp.resolve("s"))
                 .encryptionKeyFile(TestFiles.writeKeyFile(temp.resolve("key"), TestFiles.newKeyBase64()))
