@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * crypto). All in one temporary directory, in the same run.
  *
  * <p>Run: {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests && java -jar
- * benchmarks/target/benchmarks.jar FileTokenStoreBenchmark}
+ * benchmarks/target/benchmarks.jar FileTokenStoreBenchmark -p parent=,/dev/shm}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +57,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FileTokenStoreBenchmark {
     private static final AccountId ACCOUNT = AccountId.of("bench");
+
+    /**
+     * Where the temporary directory goes: empty for {@code java.io.tmpdir} (the disk), or e.g. {@code
+     * /dev/shm} (memory) to measure the store's own work without the disk.
+     */
+    @Param({""})
+    public String parent;
 
     private Path root;
     private FileTokenStore plainFsync;
@@ -69,7 +77,9 @@ public class FileTokenStoreBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        root = Files.createTempDirectory("cnp-token-file-bench");
+        root = parent.isEmpty()
+                ? Files.createTempDirectory("cnp-token-file-bench")
+                : Files.createTempDirectory(Path.of(parent), "cnp-token-file-bench");
         Instant now = Instant.parse("2026-03-01T10:15:30.123Z");
         // realistic sizes: FortiCNP tokens are JWT-like strings of a few hundred characters
         state = new TokenState(new AccessToken("a".repeat(600)), "bearer", now.plusSeconds(3600),
