@@ -1,0 +1,541 @@
+package dev.cnptoken.adapters.store.file;
+
+import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.TokenState;
+import dev.cnptoken.domain.VersionedState;
+import dev.cnptoken.domain.port.CasResult;
+import dev.cnptoken.domain.port.TokenStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A {@link TokenStore} in local files: one document per account, {@code <directory>/<account>.json},
+ * in the JSON schema documented in {@code docs/store-file.md}, optionally encrypted with AES-256-GCM.
+ *
+ * <ul>
+ *   <li><b>Atomic replace.</b> A write goes to a temporary file in the same directory, is flushed
+ *       to disk, and is renamed over the document ({@code ATOMIC_MOVE}); then the directory is
+ *       flushed. A reader, in any process or language, sees the old document or the new one, never
+ *       a mix. With {@link Builder#fsync(boolean) fsync} off the flushes are skipped: faster, but a
+ *       power cut can lose the last writes.
+ *   <li><b>Compare-and-set across processes.</b> A write holds an exclusive lock on the account's
+ *       lock file ({@code .<account>.lock}) from reading the current version to the rename, and a
+ *       lock shared by every store of this JVM, so several threads and several processes on one
+ *       host can share a directory. Locks are advisory and need a local file system (not NFS).
+ *   <li><b>Permissions.</b> On POSIX file systems the directory is created {@code 0700} and every
+ *       file {@code 0600}.
+ *   <li><b>Damage is never papered over.</b> A file that cannot be read as an account's state
+ *       (truncated, edited, wrong key, unknown schema) is reported as a {@code StoreFailure} {@code
+ *       CORRUPT} naming its path, by {@link #read} and by {@link #compareAndSet}, which leaves it as
+ *       it is. Someone has to move it aside.
+ * </ul>
+ *
+ * <p>Thread-safe. Logs through {@link System.Logger} (name {@code
+ * dev.cnptoken.adapters.store.file.FileTokenStore}), which SLF4J can receive through {@code
+ * slf4j-jdk-platform-logging}; no log line or message holds a token or a credential.
+ */
+public final class FileTokenStore implements TokenStore {
+    private static final System.Logger LOG = System.getLogger(FileTokenStore.class.getName());
+    private static final String SUFFIX = ".json";
+    private static final String TEMP_SUFFIX = ".json.tmp";
+    private static final int MAX_FILE_BYTES = 1 << 20;
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    /** One lock per lock file for the whole JVM: a JVM cannot hold the same file lock twice. */
+    private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path directory;
+    private final EncryptionKey key; // null: plain JSON
+    private final List<EncryptionKey> readKeys; // key first, then the previous key if any
+    private final boolean fsync;
+    private final boolean posix;
+    private final Duration lockTimeout;
+    private final SecureRandom random = new SecureRandom();
+
+    private FileTokenStore(Path directory, EncryptionKey key, EncryptionKey previousKey, boolean fsync, boolean posix,
+            Duration lockTimeout) {
+        this.directory = directory;
+        this.key = key;
+        List<EncryptionKey> keys = new ArrayList<>();
+        if (key != null) {
+            keys.add(key);
+        }
+        if (previousKey != null) {
+            keys.add(previousKey);
+        }
+        this.readKeys = List.copyOf(keys);
+        this.fsync = fsync;
+        this.posix = posix;
+        this.lockTimeout = lockTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The directory holding the documents (its real path). */
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public Optional<VersionedState> read(AccountId account) {
+        Objects.requireNonNull(account, "account == null");
+        return load(account).map(d -> new VersionedState(d.state(), d.version()));
+    }
+
+    @Override
+    public CasResult compareAndSet(AccountId account, long expectedVersion, TokenState next) {
+        Objects.requireNonNull(account, "account == null");
+        Objects.requireNonNull(next, "next == null");
+        return withAccountLock(account, () -> {
+            long current = load(account).map(StateCodec.Decoded::version).orElse(ABSENT);
+            if (current != expectedVersion) {
+                LOG.log(Level.DEBUG, "account {0}: compare-and-set lost, expected version {1}, found {2}",
+                        account, expectedVersion, current);
+                return new CasResult.Conflict();
+            }
+            long version = current + 1;
+            byte[] document = StateCodec.encode(account, version, next);
+            byte[] bytes = document;
+            if (key != null) {
+                bytes = Envelope.seal(key, account, document, random);
+                Arrays.fill(document, (byte) 0);
+            }
+            replace(account, bytes, version);
+            LOG.log(Level.DEBUG, "account {0}: wrote version {1} to {2}", account, version, fileOf(account));
+            return new CasResult.Written(new VersionedState(StateCodec.asStored(next), version));
+        });
+    }
+
+    @Override
+    public List<AccountId> accounts() {
+        List<AccountId> accounts = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                String account = name.substring(0, name.length() - SUFFIX.length());
+                try {
+                    accounts.add(AccountId.of(account));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.DEBUG, "ignoring {0}: not named after a valid account", entry);
+                }
+            }
+        } catch (IOException e) {
+            throw IoFailures.map("list", directory, e);
+        }
+        accounts.sort(null);
+        return List.copyOf(accounts);
+    }
+
+    @Override
+    public String toString() {
+        return "FileTokenStore[directory=" + directory + ", encryption="
+                + (key == null ? "none" : "AES-256-GCM key id " + key.id()) + (readKeys.size() > 1
+                        ? " (also reads key id " + readKeys.get(1).id() + ")" : "")
+                + ", fsync=" + (fsync ? "on" : "off") + "]";
+    }
+
+    Path fileOf(AccountId account) {
+        return directory.resolve(account.name() + SUFFIX);
+    }
+
+    private Path lockFileOf(AccountId account) {
+        return directory.resolve("." + account.name() + ".lock");
+    }
+
+    private Path tempFileOf(AccountId account) {
+        return directory.resolve("." + account.name() + TEMP_SUFFIX);
+    }
+
+    /** The account's document, decoded; empty when there is none. */
+    private Optional<StateCodec.Decoded> load(AccountId account) {
+        Path file = fileOf(account);
+        byte[] data;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > MAX_FILE_BYTES) {
+                throw corrupt(account, file, "is " + size + " bytes long; no account state is larger than "
+                        + MAX_FILE_BYTES);
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read until full or end of file
+            }
+            data = Arrays.copyOf(buffer.array(), buffer.position());
+            Arrays.fill(buffer.array(), (byte) 0);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(directory)) {
+                throw IoFailures.unavailable("the store directory " + directory
+                        + " is missing or is not a directory (unmounted volume?)");
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw IoFailures.map("read", file, e);
+        }
+        try {
+            byte[] json = data;
+            if (Envelope.isEnvelope(data)) {
+                if (key == null) {
+                    throw new BadDocument("is encrypted, but this store has no encryption key configured");
+                }
+                json = Envelope.open(readKeys, account, data);
+            } else if (key != null) {
+                throw new BadDocument("is not encrypted, but this store has an encryption key; it refuses to"
+                        + " read or replace a plaintext file");
+            }
+            try {
+                return Optional.of(StateCodec.decode(account, json));
+            } finally {
+                Arrays.fill(json, (byte) 0);
+            }
+        } catch (BadDocument e) {
+            throw corrupt(account, file, e.getMessage());
+        } finally {
+            Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    private static TokenException corrupt(AccountId account, Path file, String detail) {
+        TokenException failure = IoFailures.corrupt(file, detail);
+        LOG.log(Level.WARNING, "account {0}: {1}", account, failure.getMessage());
+        return failure;
+    }
+
+    /** Writes {@code bytes} to a temporary file, flushes it and renames it over the document. */
+    private void replace(AccountId account, byte[] bytes, long version) {
+        Path temp = tempFileOf(account);
+        Path file = fileOf(account);
+        try {
+            Files.deleteIfExists(temp); // a leftover of a crashed writer: we hold the lock, it is ours to remove
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), ownerOnly(OWNER_ONLY_FILE))) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                if (fsync) {
+                    channel.force(true);
+                }
+            }
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw IoFailures.map("write", temp, e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw IoFailures.map("rename " + temp + " to", file, e);
+        }
+        if (fsync && posix) {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException e) {
+                Failure.StoreFailure cause = IoFailures.failure("flush the directory", directory, e);
+                throw new TokenException(new Failure.StoreFailure(cause.reason(), "version " + version + " of account "
+                        + account + " is in place, but may not survive a crash: " + cause.detail()
+                        + "; read the account before retrying"), e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // the next writer of this account removes it
+        }
+    }
+
+    private FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
+    }
+
+    /**
+     * Runs {@code action} holding this JVM's lock and the cross-process file lock of {@code account}.
+     */
+    private <T> T withAccountLock(AccountId account, Supplier<T> action) {
+        Path lockFile = lockFileOf(account);
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        try {
+            if (!jvmLock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw lockTimedOut(account, lockFile);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw IoFailures.unavailable("interrupted while waiting for the lock of account " + account);
+        }
+        try (FileChannel channel = openLockFile(lockFile)) {
+            FileLock lock = acquire(channel, deadline, account, lockFile);
+            try {
+                return action.get();
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            throw IoFailures.map("lock", lockFile, e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private FileChannel openLockFile(Path lockFile) {
+        try {
+            return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    ownerOnly(OWNER_ONLY_FILE));
+        } catch (IOException e) {
+            throw IoFailures.map("open the lock file", lockFile, e);
+        }
+    }
+
+    private FileLock acquire(FileChannel channel, long deadline, AccountId account, Path lockFile)
+            throws IOException {
+        long pause = TimeUnit.MICROSECONDS.toNanos(50);
+        while (true) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // held in this JVM through another copy of this class (another class loader): wait
+                lock = null;
+            }
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw lockTimedOut(account, lockFile);
+            }
+            LockSupport.parkNanos(pause);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw IoFailures.unavailable("interrupted while waiting for the lock of account " + account);
+            }
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private TokenException lockTimedOut(AccountId account, Path lockFile) {
+        return IoFailures.unavailable("account " + account + " stayed locked by another writer for "
+                + lockTimeout.toMillis() + " ms (lock file " + lockFile + ")");
+    }
+
+    /** Removes temporary files left by writers that died between writing and renaming. */
+    private void removeLeftovers() {
+        List<AccountId> owners = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ".*" + TEMP_SUFFIX)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                try {
+                    owners.add(AccountId.of(name.substring(1, name.length() - TEMP_SUFFIX.length())));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.DEBUG, "ignoring {0}: not a temporary file of this store", entry);
+                }
+            }
+        } catch (IOException e) {
+            throw IoFailures.map("list", directory, e);
+        }
+        for (AccountId account : owners) {
+            try {
+                removeLeftover(account);
+            } catch (TokenException e) {
+                // a reader without write access, or a writer holding the lock: the next write cleans up
+                LOG.log(Level.WARNING, "account {0}: left a temporary file in place: {1}", account, e.getMessage());
+            }
+        }
+    }
+
+    private void removeLeftover(AccountId account) {
+        withAccountLock(account, () -> {
+            Path temp = tempFileOf(account);
+            try {
+                if (Files.deleteIfExists(temp)) {
+                    LOG.log(Level.INFO, "account {0}: removed {1}, left by a writer that stopped before renaming it",
+                            account, temp);
+                }
+            } catch (IOException e) {
+                throw IoFailures.map("remove", temp, e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Builds a {@link FileTokenStore}. Only {@link #directory} is required.
+     */
+    public static final class Builder {
+        private Path directory;
+        private Path keyFile;
+        private String keyVariable;
+        private Path previousKeyFile;
+        private boolean fsync = true;
+        private Duration lockTimeout = Duration.ofSeconds(10);
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {}
+
+        /** The directory of the documents; created ({@code 0700}) with its parents if missing. */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory == null");
+            return this;
+        }
+
+        /**
+         * Encrypts the documents with the AES-256 key in {@code keyFile}: 32 random bytes in standard
+         * base64, e.g. made by {@code openssl rand -base64 32 > key; chmod 600 key}. On POSIX file
+         * systems the file must not be accessible by group or others.
+         */
+        public Builder encryptionKeyFile(Path keyFile) {
+            this.keyFile = Objects.requireNonNull(keyFile, "keyFile == null");
+            return this;
+        }
+
+        /** Encrypts the documents with the AES-256 key held, in base64, by an environment variable. */
+        public Builder encryptionKeyFromEnvironment(String variable) {
+            Objects.requireNonNull(variable, "variable == null");
+            if (variable.isBlank()) {
+                throw new IllegalArgumentException("variable is blank");
+            }
+            this.keyVariable = variable;
+            return this;
+        }
+
+        /**
+         * During a key rotation: files still sealed with the key in {@code previousKeyFile} (same
+         * format and rules as {@link #encryptionKeyFile}) are read, and each is re-sealed with the
+         * current key at its next write. Needs a current key.
+         */
+        public Builder previousEncryptionKeyFile(Path previousKeyFile) {
+            this.previousKeyFile = Objects.requireNonNull(previousKeyFile, "previousKeyFile == null");
+            return this;
+        }
+
+        /**
+         * Whether each write is flushed to the disk (file, then directory) before it counts as done.
+         * On by default; off trades durability across a power cut for speed.
+         */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** How long a write waits for another writer of the same account; 10 seconds by default. */
+        public Builder lockTimeout(Duration lockTimeout) {
+            Objects.requireNonNull(lockTimeout, "lockTimeout == null");
+            if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, got " + lockTimeout);
+            }
+            this.lockTimeout = lockTimeout;
+            return this;
+        }
+
+        /** Where environment variables are looked up (tests). */
+        Builder environment(Function<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment == null");
+            return this;
+        }
+
+        /**
+         * Creates the directory if needed, loads the key, and removes temporary files left by
+         * writers that died.
+         *
+         * @throws IllegalStateException when no directory was set, or both key sources were
+         * @throws TokenException {@code NotConfigured} when the key is missing, malformed or too
+         *     widely readable; {@code StoreFailure} when the directory cannot be created or read
+         */
+        public FileTokenStore build() {
+            if (directory == null) {
+                throw new IllegalStateException("directory is not set");
+            }
+            if (keyFile != null && keyVariable != null) {
+                throw new IllegalStateException(
+                        "set either encryptionKeyFile or encryptionKeyFromEnvironment, not both");
+            }
+            if (previousKeyFile != null && keyFile == null && keyVariable == null) {
+                throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile"
+                        + " or encryptionKeyFromEnvironment too");
+            }
+            Path dir = directory.toAbsolutePath().normalize();
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+            try {
+                if (Files.notExists(dir)) {
+                    if (posix) {
+                        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+                    } else {
+                        Files.createDirectories(dir);
+                    }
+                    LOG.log(Level.INFO, "created token store directory {0}", dir);
+                }
+                if (!Files.isDirectory(dir)) {
+                    throw IoFailures.unavailable("the store directory " + dir + " is not a directory");
+                }
+                dir = dir.toRealPath();
+                if (posix) {
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+                    if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
+                        LOG.log(Level.WARNING, "token store directory {0} is {1}: group or others can list it;"
+                                + " chmod 700 it unless that is intended", dir, PosixFilePermissions.toString(perms));
+                    }
+                } else {
+                    LOG.log(Level.WARNING, "token store directory {0} is on a file system without POSIX"
+                            + " permissions: its files are protected by the directory's inherited access"
+                            + " control only", dir);
+                }
+            } catch (IOException e) {
+                throw IoFailures.map("create the directory", dir, e);
+            }
+            EncryptionKey key = null;
+            if (keyFile != null) {
+                key = EncryptionKey.fromFile(keyFile);
+            } else if (keyVariable != null) {
+                key = EncryptionKey.fromEnvironment(keyVariable, environment);
+            }
+            EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
+            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
+            store.removeLeftovers();
+            LOG.log(Level.INFO, "file token store ready: {0}", store);
+            return store;
+        }
+    }
+}
