@@ -69,7 +69,7 @@ public final class VaultTokenStore implements TokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(VaultTokenStore.class);
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final String CAS_MISMATCH = "check-and-set parameter did not match";
-    private static final int ACCESS_ATTEMPTS = 3;
+    private static final int ACCESS_ATTEMPTS = 5;
 
     @FunctionalInterface
     private interface Call {
