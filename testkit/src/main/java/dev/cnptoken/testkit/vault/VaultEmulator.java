@@ -54,7 +54,8 @@ import javax.net.ssl.SSLContext;
  *   <li>{@code auth/approle/login}, {@code auth/token/lookup-self}, {@code auth/token/renew-self}
  *       (with {@code increment}, capped by the token's max TTL).
  *   <li>{@code sys/health} (200, or 503 when sealed), without a token.
- *   <li>Token TTLs measured on {@link #clock()}, which tests move with {@link #advance(Duration)}.
+ *   <li>Token TTLs measured on {@link #clock()}, which stands still until tests move it with
+ *       {@link #advance(Duration)}.
  *   <li>A sealed mode ({@link #seal()}): every other request answers 503.
  *   <li>{@code X-Vault-Namespace}: each namespace declared in the builder has its own mounts, data,
  *       tokens and AppRoles; a token from the root namespace may act in every namespace.
@@ -138,13 +139,13 @@ public final class VaultEmulator implements AutoCloseable {
 
     private record Rule(Pattern path, Set<String> capabilities) {}
 
-    /** A clock that runs with the system clock, shifted by what tests add with advance(). */
-    private static final class ShiftedClock extends Clock {
-        private final AtomicReference<Duration> shift;
+    /** A clock that stands still until a test moves it with advance(). */
+    private static final class ManualClock extends Clock {
+        private final AtomicReference<Instant> now;
         private final ZoneId zone;
 
-        ShiftedClock(AtomicReference<Duration> shift, ZoneId zone) {
-            this.shift = shift;
+        ManualClock(AtomicReference<Instant> now, ZoneId zone) {
+            this.now = now;
             this.zone = zone;
         }
 
@@ -155,12 +156,12 @@ public final class VaultEmulator implements AutoCloseable {
 
         @Override
         public Clock withZone(ZoneId z) {
-            return new ShiftedClock(shift, z);
+            return new ManualClock(now, z);
         }
 
         @Override
         public Instant instant() {
-            return Instant.now().plus(shift.get());
+            return now.get();
         }
     }
 
@@ -168,8 +169,9 @@ public final class VaultEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String address;
-    private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
-    private final Clock clock = new ShiftedClock(shift, ZoneOffset.UTC);
+    private final AtomicReference<Instant> clockNow =
+            new AtomicReference<>(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    private final Clock clock = new ManualClock(clockNow, ZoneOffset.UTC);
     private final Map<String, Map<String, KvMount>> mounts = new HashMap<>();
     private final Map<String, EmuToken> tokens = new HashMap<>();
     private final Map<String, List<Rule>> policies = new HashMap<>();
@@ -283,7 +285,10 @@ public final class VaultEmulator implements AutoCloseable {
         return rootToken;
     }
 
-    /** The emulator's clock: the system clock plus everything passed to {@link #advance}. */
+    /**
+     * The emulator's clock: it starts at the wall-clock time of {@link Builder#start()} (whole
+     * seconds) and stands still until {@link #advance} moves it, so TTLs in tests are exact.
+     */
     public Clock clock() {
         return clock;
     }
@@ -294,7 +299,7 @@ public final class VaultEmulator implements AutoCloseable {
         if (amount.isNegative()) {
             throw new IllegalArgumentException("cannot move the clock back");
         }
-        shift.accumulateAndGet(amount, Duration::plus);
+        clockNow.updateAndGet(t -> t.plus(amount));
     }
 
     /**
