@@ -73,6 +73,15 @@ import javax.net.ssl.SSLContext;
  */
 public final class VaultEmulator implements AutoCloseable {
     private static final Duration DEFAULT_MAX_TTL = Duration.ofHours(768);
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the body
+        // waits for the client's delayed ACK (about 40 ms on Linux) on every answer. Read once, when
+        // the JDK's HttpServer is first used in this JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**

@@ -12,7 +12,7 @@ final class Policies {
     /** The rotation job: read and write both secrets of every account, list the accounts. */
     static void installWriter(VaultEmulator vault, String mount, String prefix) {
         vault.addPolicy(WRITER, mount + "/data/" + prefix + "/*", "create", "read", "update");
-        vault.addPolicy(WRITER, mount + "/metadata/" + prefix + "/", "list");
+        vault.addPolicy(WRITER, mount + "/metadata/" + prefix + "/*", "list");
     }
 
     /** A consumer: read the access secret of every account, nothing else. */
