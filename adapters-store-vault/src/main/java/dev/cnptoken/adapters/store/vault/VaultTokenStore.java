@@ -430,11 +430,12 @@ public final class VaultTokenStore implements TokenStore {
             if ((token == null) == (roleId == null)) {
                 throw new IllegalStateException("set exactly one of token(...) and appRole(...)");
             }
-            if (token != null && token.isBlank()) {
-                throw new IllegalArgumentException("token is blank");
+            if (token != null) {
+                checkSecret(token, "token");
             }
-            if (roleId != null && (roleId.isBlank() || secretId.isBlank())) {
-                throw new IllegalArgumentException("AppRole role_id or secret_id is blank");
+            if (roleId != null) {
+                checkSecret(roleId, "AppRole role_id");
+                checkSecret(secretId, "AppRole secret_id");
             }
             if (Stream.of(caPem, caFile, trustStore).filter(Objects::nonNull).count() > 1) {
                 throw new IllegalStateException("set at most one of caCertificatePem, caCertificateFile and trustStore");
@@ -535,6 +536,19 @@ public final class VaultTokenStore implements TokenStore {
                         + (p.length() > 80 ? p.substring(0, 80) + "..." : p) + "\"");
             }
             return p;
+        }
+
+        /** Blank or with characters that cannot travel in an HTTP header or JSON string: named, not shown. */
+        private static void checkSecret(String value, String name) {
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(name + " is blank");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c <= 0x20 || c >= 0x7f) {
+                    throw new IllegalArgumentException(name + " has a space, control or non-ASCII character at index " + i);
+                }
+            }
         }
 
         private static boolean loopback(String address) {

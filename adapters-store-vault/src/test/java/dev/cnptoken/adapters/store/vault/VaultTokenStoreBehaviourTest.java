@@ -78,7 +78,15 @@ class VaultTokenStoreBehaviourTest {
             assertThat(e.failure()).isInstanceOfSatisfying(Failure.StoreFailure.class,
                     f -> assertThat(f.reason()).isEqualTo(reason));
             assertThat(e.getMessage()).contains(mentions);
+            assertNoDriverException(e);
         });
+    }
+
+    /** No exception of the Vault driver crosses the port, not even as a cause. */
+    private static void assertNoDriverException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(t.getClass().getName()).doesNotStartWith("io.github.jopenlibs");
+        }
     }
 
     // ------------------------------------------------------------------ layout
@@ -383,6 +391,7 @@ class VaultTokenStoreBehaviourTest {
 
         assertStoreFailure(() -> store.read(AccountId.of("a1")), Reason.UNAVAILABLE, "not reachable",
                 "secret/data/" + prefix + "/a1/refresh");
+        assertThatThrownBy(() -> store.accounts()).hasCauseInstanceOf(java.net.ConnectException.class);
     }
 
     @Test
@@ -458,6 +467,11 @@ class VaultTokenStoreBehaviourTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CA certificate");
         assertThatThrownBy(() -> VaultTokenStore.builder().address(vault.address()).token(token)
                 .connectTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VaultTokenStore.builder().address(vault.address()).token(token + "\n").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token has a")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+        assertThatThrownBy(() -> VaultTokenStore.builder().address(vault.address()).appRole("role", " ").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret_id is blank");
         assertThatThrownBy(() -> VaultTokenStore.builder().token(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("token == null");
         String text = VaultTokenStore.builder().address(vault.address()).token(token).build().toString();
@@ -479,6 +493,7 @@ class VaultTokenStoreBehaviourTest {
             call.execute();
             texts.add("no failure");
         } catch (TokenException e) {
+            assertNoDriverException(e);
             for (Throwable t = e; t != null; t = t.getCause()) {
                 texts.add(t + " " + t.getMessage());
             }
