@@ -110,13 +110,14 @@ public final class VaultEmulator implements AutoCloseable {
         final boolean renewable;
         final Duration ttl;
         final String path;
+        final String role;
         final Instant issued;
         final Instant maxExpire;
         Instant expire;
         Instant lastRenewal;
 
         EmuToken(String namespace, List<String> policies, boolean renewable, Duration ttl, Duration maxTtl,
-                String path, Instant now) {
+                String path, String role, Instant now) {
             this.id = "hvs." + randomHex(12);
             this.accessor = randomHex(12);
             this.namespace = namespace;
@@ -124,6 +125,7 @@ public final class VaultEmulator implements AutoCloseable {
             this.renewable = renewable;
             this.ttl = ttl;
             this.path = path;
+            this.role = role;
             this.issued = now;
             this.maxExpire = ttl.isZero() ? null : now.plus(maxTtl);
             this.expire = ttl.isZero() ? null : min(now.plus(ttl), maxExpire);
@@ -199,7 +201,7 @@ public final class VaultEmulator implements AutoCloseable {
             mounts.put(ns, m);
         }
         EmuToken root = new EmuToken("", List.of("root"), false, Duration.ZERO, Duration.ZERO, "auth/token/root",
-                clock.instant());
+                null, clock.instant());
         tokens.put(root.id, root);
         rootToken = root.id;
         InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -347,7 +349,8 @@ public final class VaultEmulator implements AutoCloseable {
     public String createToken(String namespace, Duration ttl, Duration maxTtl, String... policyNames) {
         String ns = knownNamespace(namespace);
         synchronized (lock) {
-            EmuToken t = new EmuToken(ns, List.of(policyNames), true, ttl, maxTtl, "auth/token/create", clock.instant());
+            EmuToken t = new EmuToken(ns, List.of(policyNames), true, ttl, maxTtl, "auth/token/create", null,
+                    clock.instant());
             tokens.put(t.id, t);
             return t.id;
         }
@@ -357,6 +360,16 @@ public final class VaultEmulator implements AutoCloseable {
     public void revokeToken(String token) {
         synchronized (lock) {
             tokens.remove(token);
+        }
+    }
+
+    /** Revokes every token issued by logins with the AppRole {@code roleName}; returns how many. */
+    public int revokeTokensOfRole(String roleName) {
+        Objects.requireNonNull(roleName, "roleName == null");
+        synchronized (lock) {
+            int before = tokens.size();
+            tokens.values().removeIf(t -> roleName.equals(t.role));
+            return before - tokens.size();
         }
     }
 
@@ -602,7 +615,8 @@ public final class VaultEmulator implements AutoCloseable {
         if (!(body.get("secret_id") instanceof String secret) || !secret.equals(role.secretId())) {
             return Reply.error(400, "invalid role or secret ID");
         }
-        EmuToken t = new EmuToken(ns, role.policies(), true, role.ttl(), role.maxTtl(), "auth/approle/login", now);
+        EmuToken t = new EmuToken(ns, role.policies(), true, role.ttl(), role.maxTtl(), "auth/approle/login", role.name(),
+                now);
         tokens.put(t.id, t);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("role_name", role.name());

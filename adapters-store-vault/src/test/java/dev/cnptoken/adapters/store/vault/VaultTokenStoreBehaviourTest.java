@@ -251,6 +251,26 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void logsInAgainWhenVaultRevokedItsToken() {
+        VaultEmulator.AppRoleCredentials role = vault.addAppRole("cnp-token", Duration.ofHours(1), Duration.ofHours(4),
+                Policies.WRITER);
+        TokenStore store = VaultTokenStore.builder().address(vault.address()).appRole(role.roleId(), role.secretId())
+                .prefix(prefix).clock(vault.clock()).build();
+        AccountId account = AccountId.of("a1");
+        VersionedState v = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+
+        assertThat(vault.revokeTokensOfRole("cnp-token")).isEqualTo(1);
+        assertThat(store.read(account)).as("403, new login, one retry").contains(v);
+        assertThat(logins()).isEqualTo(2);
+
+        vault.advance(Duration.ofMinutes(45));
+        assertThat(vault.revokeTokensOfRole("cnp-token")).isEqualTo(1);
+        assertThat(store.read(account)).as("renewal refused, new login").contains(v);
+        assertThat(renewals()).isEqualTo(1);
+        assertThat(logins()).isEqualTo(3);
+    }
+
+    @Test
     void reportsARefusedAppRoleLoginAsPermissionDeniedWithoutTheSecretId() {
         VaultEmulator.AppRoleCredentials role = vault.addAppRole("cnp-token", Duration.ofHours(1), Duration.ofHours(2),
                 Policies.WRITER);
