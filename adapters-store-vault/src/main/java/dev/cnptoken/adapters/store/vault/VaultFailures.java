@@ -19,6 +19,9 @@ import javax.net.ssl.SSLException;
  * certificates, not payloads.
  */
 final class VaultFailures {
+    /** Appended when a write's outcome is unknown (the port asks to say so). */
+    static final String MAYBE_WRITTEN = "; the write may or may not have taken place: read the account again";
+
     private VaultFailures() {}
 
     static TokenException failure(Reason reason, String detail) {
@@ -36,8 +39,9 @@ final class VaultFailures {
             return permissionDenied(action, path, status);
         }
         if (transientStatus(status)) {
+            boolean uncertain = action.equals("write") && status >= 500 && status != 503;
             return failure(Reason.UNAVAILABLE, "Vault answered HTTP " + status + " to the " + action + " of " + path
-                    + describeStatus(status));
+                    + describeStatus(status) + (uncertain ? MAYBE_WRITTEN : ""));
         }
         return failure(Reason.PERMISSION_DENIED, "Vault refused the " + action + " of " + path + " with HTTP " + status
                 + " (is " + "the mount a KV version 2 engine, and the path allowed?)");
@@ -68,7 +72,11 @@ final class VaultFailures {
         } else {
             what = "the Vault driver failed (" + e.getClass().getSimpleName() + ")";
         }
-        Failure f = new Failure.StoreFailure(Reason.UNAVAILABLE, what + " during the " + action + " of " + path);
+        // refused or never connected: nothing was sent; otherwise the request may have arrived
+        boolean neverSent = root instanceof ConnectException || root instanceof HttpConnectTimeoutException
+                || root instanceof SSLException;
+        String note = action.equals("write") && !neverSent ? MAYBE_WRITTEN : "";
+        Failure f = new Failure.StoreFailure(Reason.UNAVAILABLE, what + " during the " + action + " of " + path + note);
         return root instanceof IOException ? new TokenException(f, root) : new TokenException(f);
     }
 

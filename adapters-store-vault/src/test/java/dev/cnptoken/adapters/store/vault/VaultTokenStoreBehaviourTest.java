@@ -415,6 +415,30 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void reportsASilentServerAsATimeoutAndSaysAWriteMayHaveLanded() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accept, read nothing, answer nothing
+                    }
+                } catch (java.io.IOException closed) {
+                    // test over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            TokenStore store = VaultTokenStore.builder().address("http://127.0.0.1:" + silent.getLocalPort())
+                    .token("s.test").prefix(prefix).requestTimeout(Duration.ofMillis(500)).build();
+
+            assertStoreFailure(() -> store.read(AccountId.of("a1")), Reason.UNAVAILABLE, "did not answer in time");
+            assertStoreFailure(() -> store.compareAndSet(AccountId.of("a1"), TokenStore.ABSENT, fullState()),
+                    Reason.UNAVAILABLE, "did not answer in time", "may or may not have taken place");
+        }
+    }
+
+    @Test
     void neverPutsASecretIntoAnErrorMessageOrALogLine() {
         VaultEmulator.AppRoleCredentials role = vault.addAppRole("cnp-token", Duration.ofMinutes(30), Duration.ofHours(1),
                 Policies.WRITER);
