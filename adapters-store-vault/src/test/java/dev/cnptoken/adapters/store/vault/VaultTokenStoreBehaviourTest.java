@@ -203,6 +203,24 @@ class VaultTokenStoreBehaviourTest {
                 .as("nothing was written outside the namespace").isEqualTo(404);
     }
 
+    @Test
+    void worksOnAMountThatRequiresCheckAndSetOnEveryWrite() {
+        vault.close();
+        vault = VaultEmulator.builder().casRequired(true).start();
+        root = new PlainHttp(vault.address(), vault.rootToken());
+        assertThat(root.post("secret/data/probe", Map.of("data", Map.of("k", "v"))).status())
+                .as("a write without cas is refused here").isEqualTo(400);
+        TokenStore store = storeWith(vault.rootToken()).build();
+        AccountId account = AccountId.of("strict");
+
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        VersionedState second = written(store.compareAndSet(account, first.version(), fullState()));
+
+        assertThat(store.read(account)).contains(second);
+        assertThat(root.get("secret/data/" + prefix + "/strict/access").secret().get("state_version"))
+                .isEqualTo(BigDecimal.valueOf(second.version()));
+    }
+
     // ------------------------------------------------------------------ auth
 
     @Test
