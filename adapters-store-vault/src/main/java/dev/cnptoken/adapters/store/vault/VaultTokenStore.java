@@ -110,7 +110,7 @@ public final class VaultTokenStore implements TokenStore {
             throw StateCodec.corrupt(apiData(path), "the answer has no data object");
         }
         TokenState state = StateCodec.decodeRefresh(r.getDataObject(), apiData(path));
-        Long version = r.getDataMetadata().getVersion();
+        Long version = kvVersion(r);
         if (version == null || version <= 0) {
             throw StateCodec.corrupt(apiData(path), "the answer has no KV version");
         }
@@ -226,7 +226,7 @@ public final class VaultTokenStore implements TokenStore {
         if (status(r) != 404) {
             return OptionalLong.empty();
         }
-        Long version = r.getDataMetadata().getVersion();
+        Long version = kvVersion(r);
         return version == null || version <= 0 ? OptionalLong.empty() : OptionalLong.of(version);
     }
 
@@ -247,9 +247,9 @@ public final class VaultTokenStore implements TokenStore {
                         || StateCodec.sameAccess(current.getDataObject(), state)) {
                     return; // a newer (or the same) token is already there
                 }
-                cas = Objects.requireNonNullElse(current.getDataMetadata().getVersion(), 0L);
+                cas = Objects.requireNonNullElse(kvVersion(current), 0L);
             } else if (status == 404) {
-                cas = Objects.requireNonNullElse(current.getDataMetadata().getVersion(), 0L);
+                cas = Objects.requireNonNullElse(kvVersion(current), 0L);
             } else {
                 throw VaultFailures.fromStatus("read", apiData(path), status);
             }
@@ -273,6 +273,10 @@ public final class VaultTokenStore implements TokenStore {
                 r = call.run(vault);
             } catch (VaultException e) {
                 throw VaultFailures.fromException(action, apiPath, e);
+            } catch (RuntimeException e) {
+                // the driver's own bug or surprise; its message is not ours to vouch for
+                throw VaultFailures.failure(Reason.UNAVAILABLE, "the Vault driver failed during the " + action + " of "
+                        + apiPath + " (" + e.getClass().getSimpleName() + ")");
             }
             if (r == null) {
                 throw VaultFailures.failure(Reason.UNAVAILABLE, "no answer from Vault to the " + action + " of " + apiPath);
@@ -289,6 +293,15 @@ public final class VaultTokenStore implements TokenStore {
                 throw VaultFailures.fromStatus(action, apiPath, status);
             }
             return r;
+        }
+    }
+
+    /** The KV version in a read's metadata, or null when absent or not a number. */
+    private static Long kvVersion(LogicalResponse r) {
+        try {
+            return r.getDataMetadata().getVersion();
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -423,6 +423,36 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void reportsAnAnswerThatIsNotVaultsAsCorrupt() throws Exception {
+        Map<String, Object> fields = StateCodec.refreshFields(fullState());
+        Map<String, String> answers = Map.of(
+                "/v1/secret/data/p/html/refresh", "<html>proxy error page</html>",
+                "/v1/secret/data/p/noversion/refresh", dev.cnptoken.domain.json.Json.write(
+                        Map.of("data", Map.of("data", fields, "metadata", Map.of("version", "seven"))), false));
+        com.sun.net.httpserver.HttpServer odd = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        odd.createContext("/", ex -> {
+            byte[] body = answers.getOrDefault(ex.getRequestURI().getPath(), "{}").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        odd.start();
+        try {
+            TokenStore store = VaultTokenStore.builder().address("http://127.0.0.1:" + odd.getAddress().getPort())
+                    .token("s.test").prefix("p").build();
+            assertStoreFailure(() -> store.read(AccountId.of("html")), Reason.CORRUPT,
+                    "secret/data/p/html/refresh", "no data object");
+            assertStoreFailure(() -> store.read(AccountId.of("noversion")), Reason.CORRUPT,
+                    "secret/data/p/noversion/refresh", "no KV version");
+        } finally {
+            odd.stop(0);
+        }
+    }
+
+    @Test
     void reportsAnUnreachableVaultAsUnavailable() {
         TokenStore store = writerStore();
         vault.stop();
