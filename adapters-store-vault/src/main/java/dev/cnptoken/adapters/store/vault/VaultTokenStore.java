@@ -1,5 +1,6 @@
 package dev.cnptoken.adapters.store.vault;
 
+import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.Failure.StoreFailure.Reason;
 import dev.cnptoken.domain.TokenException;
@@ -35,6 +36,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -81,6 +84,7 @@ public final class VaultTokenStore implements TokenStore {
     private final String mount;
     private final String prefix;
     private final VaultSession session;
+    private final ConcurrentMap<AccountId, AccessSeen> accessSeen = new ConcurrentHashMap<>();
 
     private VaultTokenStore(Builder b, VaultSession session) {
         this.address = b.address;
@@ -231,32 +235,73 @@ public final class VaultTokenStore implements TokenStore {
     }
 
     /**
+     * What this process last knew to be in an account's access copy: its KV version and what it
+     * holds. Only a hint to save a request: every write is still a check-and-set, and a mismatch
+     * falls back to reading the copy. {@code toString()} shows the token redacted.
+     */
+    private record AccessSeen(long kvVersion, AccessToken token, String type, long expiresMs) {
+        static AccessSeen of(long kvVersion, TokenState s) {
+            return new AccessSeen(kvVersion, s.accessToken(), s.tokenType(), s.accessExpiresAt().toEpochMilli());
+        }
+
+        boolean holds(TokenState s) {
+            return token.equals(s.accessToken()) && type.equals(s.tokenType())
+                    && expiresMs == s.accessExpiresAt().toEpochMilli();
+        }
+    }
+
+    /**
      * Brings the access copy up to {@code state} (from store version {@code version}), unless a
-     * copy from a newer version is already there. Check-and-set on the access secret too, so two
-     * writers cannot interleave.
+     * copy from a newer version, or the same token, is already there. Check-and-set on the access
+     * secret too, so two writers cannot interleave; an older state never replaces a newer copy.
+     *
+     * <p>Tokens only move forward with the store version (a state's access token is its
+     * predecessor's or a newer one), which is what makes "same token: leave it" and "newer
+     * state_version: leave it" safe. When this process wrote or read the copy last and nobody has
+     * changed it since, the read is skipped: the check-and-set on the remembered KV version either
+     * lands or tells that someone else wrote.
      */
     private void writeAccess(AccountId account, TokenState state, long version) {
         String path = accessPath(account);
         Map<String, Object> fields = StateCodec.accessFields(state, version);
+        AccessSeen seen = accessSeen.get(account);
+        if (seen != null) {
+            if (seen.holds(state)) {
+                return;
+            }
+            OptionalLong kv = writeWithCas(path, fields, seen.kvVersion());
+            if (kv.isPresent()) {
+                accessSeen.put(account, AccessSeen.of(kv.getAsLong(), state));
+                return;
+            }
+        }
         for (int attempt = 0; attempt < ACCESS_ATTEMPTS; attempt++) {
             LogicalResponse current = send("read", apiData(path), v -> v.logical().read(path));
             int status = status(current);
             long cas;
             if (status == 200) {
-                if (StateCodec.stateVersionOf(current.getDataObject()) >= version
-                        || StateCodec.sameAccess(current.getDataObject(), state)) {
-                    return; // a newer (or the same) token is already there
-                }
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
+                long there = StateCodec.stateVersionOf(current.getDataObject());
+                if (StateCodec.sameAccess(current.getDataObject(), state)) {
+                    accessSeen.put(account, AccessSeen.of(cas, state));
+                    return;
+                }
+                if (there >= version) {
+                    accessSeen.remove(account);
+                    return; // a newer token is already there
+                }
             } else if (status == 404) {
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
             } else {
                 throw VaultFailures.fromStatus("read", apiData(path), status);
             }
-            if (writeWithCas(path, fields, cas).isPresent()) {
+            OptionalLong kv = writeWithCas(path, fields, cas);
+            if (kv.isPresent()) {
+                accessSeen.put(account, AccessSeen.of(kv.getAsLong(), state));
                 return;
             }
         }
+        accessSeen.remove(account);
         throw VaultFailures.failure(Reason.UNAVAILABLE, "the access copy at " + apiData(path) + " kept changing under"
                 + " concurrent writers (" + ACCESS_ATTEMPTS + " attempts)");
     }

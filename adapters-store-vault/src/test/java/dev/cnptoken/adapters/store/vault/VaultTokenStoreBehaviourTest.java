@@ -148,6 +148,88 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void keepsTheAccessCopyCurrentWhenTwoProcessesTakeTurns() {
+        String token = vault.createToken(Duration.ofHours(1), Policies.WRITER);
+        TokenStore a = storeWith(token).build();
+        TokenStore b = storeWith(token).build(); // another process: its own memory
+        AccountId account = AccountId.of("shared");
+        written(a.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        for (int i = 0; i < 6; i++) {
+            TokenStore writer = i % 2 == 0 ? b : a;
+            VersionedState seen = writer.read(account).orElseThrow();
+            TokenState next = fullState();
+            VersionedState v = written(writer.compareAndSet(account, seen.version(), next));
+
+            Map<String, Object> access = root.get("secret/data/" + prefix + "/shared/access").secret();
+            assertThat(access.get("access_token")).isEqualTo(next.accessToken().value());
+            assertThat(access.get("state_version")).isEqualTo(BigDecimal.valueOf(v.version()));
+        }
+        // an operator removes the access copy for good: the next new token brings it back
+        assertThat(root.delete("secret/metadata/" + prefix + "/shared/access").status()).isEqualTo(204);
+        TokenState next = fullState();
+        written(a.compareAndSet(account, a.read(account).orElseThrow().version(), next));
+        assertThat(root.get("secret/data/" + prefix + "/shared/access").secret().get("access_token"))
+                .isEqualTo(next.accessToken().value());
+    }
+
+    @Test
+    void leavesTheAccessCopyOfTheLastWriteAfterConcurrentWritersFromTwoProcesses() throws Exception {
+        String token = vault.createToken(Duration.ofHours(1), Policies.WRITER);
+        List<TokenStore> processes = List.of(storeWith(token).build(), storeWith(token).build());
+        AccountId account = AccountId.of("contended");
+        written(processes.get(0).compareAndSet(account, TokenStore.ABSENT, fullState()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try (CapturedLogs logs = new CapturedLogs()) {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                TokenStore store = processes.get(t % 2);
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        VersionedState seen = store.read(account).orElseThrow();
+                        store.compareAndSet(account, seen.version(), fullState());
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : runs) {
+                f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+            VersionedState last = processes.get(0).read(account).orElseThrow();
+            Map<String, Object> access = root.get("secret/data/" + prefix + "/contended/access").secret();
+            long copied = ((BigDecimal) access.get("state_version")).longValueExact();
+            // the copy always carries the token of the state it names
+            Map<String, Object> source = root.get("secret/data/" + prefix + "/contended/refresh?version=" + copied).secret();
+            assertThat(access.get("access_token")).isEqualTo(source.get("access_token"));
+            if (copied != last.version()) {
+                assertThat(logs.lines()).as("a stale copy is only left with a warning")
+                        .anyMatch(l -> l.startsWith("WARN") && l.contains("written as version " + last.version()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void needsNoExtraReadOfTheAccessCopyWhileThisProcessIsTheOnlyWriter() {
+        TokenStore store = writerStore();
+        AccountId account = AccountId.of("solo");
+        VersionedState v = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        String access = "/v1/secret/data/" + prefix + "/solo/access";
+        String refresh = "/v1/secret/data/" + prefix + "/solo/refresh";
+
+        int before = vault.requests().size();
+        VersionedState next = written(store.compareAndSet(account, v.version(), fullState())); // new token
+        assertThat(vault.requests().subList(before, vault.requests().size()))
+                .containsExactly("POST " + refresh, "POST " + access);
+
+        before = vault.requests().size();
+        written(store.compareAndSet(account, next.version(), next.state().withoutLease())); // same token
+        assertThat(vault.requests().subList(before, vault.requests().size())).containsExactly("POST " + refresh);
+        assertThat(root.get("secret/data/" + prefix + "/solo/access").secret().get("access_token"))
+                .isEqualTo(next.state().accessToken().value());
+    }
+
+    @Test
     void neverLetsAnOlderWriteReplaceANewerAccessCopy() {
         TokenStore store = writerStore();
         AccountId account = AccountId.of("a1");
