@@ -43,9 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       v2 secret, write it back with {@code cas} = the version read (2 HTTP requests).
  *   <li>{@code storeRoundTripNewAccessToken}: {@code VaultTokenStore.read} then {@code
  *       compareAndSet} with a new access token, as after a refresh: the refresh secret is read and
- *       written, then the access copy is read and written (4 requests).
+ *       written, then the access copy is written (3 requests; this process is the only writer, so
+ *       the access copy's check-and-set needs no read first).
  *   <li>{@code storeRoundTripSameAccessToken}: the same with an unchanged access token, as when only
- *       the lease or the last failure changes: the access copy is read and left alone (3 requests).
+ *       the lease or the last failure changes: the access copy is left alone (2 requests).
  * </ul>
  *
  * Sample mode (percentiles), because the build machines are shared and a mean is easily skewed.
