@@ -616,7 +616,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
                 return new Reply(200, JSON, cut, Map.of(), Reply.Mode.NORMAL);
             }
             case OVERSIZED -> {
-                int pad = Math.max(0, fault.size - json.length() - 16);
+                int pad = Math.max(0, fault.size - json.length() - 14);
                 String big = json + ",\"padding\":\"" + "x".repeat(pad) + "\"}";
                 return new Reply(200, JSON, big.getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.CHUNKED);
             }
@@ -708,8 +708,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
                 OutputStream out = ex.getResponseBody();
                 out.write(body, 0, body.length / 2);
                 out.flush();
-                // closing with bytes missing makes the server drop the connection
-                out.close();
+                // the exchange is closed with bytes missing: the server then drops the connection
+                // (closing the body stream itself first would leave the connection open and hanging)
             }
         }
     }
