@@ -91,8 +91,22 @@ public final class FortiCnpSimulator implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 64 * 1024;
     /** How many requests the log keeps; older ones are dropped. */
     static final int MAX_LOGGED_REQUESTS = 10_000;
+    /** How many issued secrets {@link #issuedSecrets()} remembers (the first ones). */
+    static final int MAX_REMEMBERED_SECRETS = 100_000;
+    /** Expired tokens are forgotten every this many issued tokens, so long runs stay bounded. */
+    private static final int PRUNE_EVERY = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(FortiCnpSimulator.class);
+
+    static {
+        // The JDK server writes headers and body in separate segments and leaves Nagle's algorithm
+        // on, so every answer waits ~40 ms for the client's delayed ACK. Real servers set
+        // TCP_NODELAY; so does the simulator, unless the JVM was told otherwise. Read once, when the
+        // first JDK HTTP server of the JVM starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final String KEYSTORE = "forticnp-simulator.p12";
     private static final String CERTIFICATE = "forticnp-simulator.pem";
     private static final char[] KEYSTORE_PASSWORD = "simulator".toCharArray();
@@ -178,6 +192,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private final Map<String, RefreshRecord> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
     private final Set<String> issued = ConcurrentHashMap.newKeySet();
+    private final AtomicLong issuedCount = new AtomicLong();
     private final Map<Endpoint, Deque<FortiCnpFault>> faults = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, AtomicLong> requestCounts = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, AtomicLong> grantCounts = new EnumMap<>(Endpoint.class);
@@ -389,8 +404,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /**
-     * Every access and refresh token this simulator has issued, so a leak test can search output
-     * for them.
+     * Every access and refresh token this simulator has issued (the first {@value
+     * #MAX_REMEMBERED_SECRETS}), so a leak test can search output for them.
      */
     public Set<String> issuedSecrets() {
         return Set.copyOf(issued);
@@ -574,7 +589,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private String newRefreshToken(Instant now) {
         String token = randomToken(48);
         refreshTokens.put(token, new RefreshRecord(now, now.plus(refreshLifetime)));
-        issued.add(token);
+        remember(token, now);
         return token;
     }
 
@@ -582,7 +597,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         long expiresMillis = now.plus(accessLifetime).toEpochMilli();
         String access = jwt(expiresMillis / 1000);
         accessTokens.put(access, Instant.ofEpochMilli(expiresMillis));
-        issued.add(access);
+        remember(access, now);
         grantCounts.get(ep).incrementAndGet();
 
         FortiCnpFault.Kind kind = fault == null ? FortiCnpFault.Kind.DELAY : fault.kind;
@@ -626,6 +641,16 @@ public final class FortiCnpSimulator implements AutoCloseable {
             default -> {
                 return new Reply(200, JSON, (json + "}").getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.NORMAL);
             }
+        }
+    }
+
+    private void remember(String secret, Instant now) {
+        if (issued.size() < MAX_REMEMBERED_SECRETS) {
+            issued.add(secret);
+        }
+        if (issuedCount.incrementAndGet() % PRUNE_EVERY == 0) {
+            accessTokens.values().removeIf(exp -> !now.isBefore(exp));
+            refreshTokens.values().removeIf(r -> !now.isBefore(r.expiresAt()));
         }
     }
 
