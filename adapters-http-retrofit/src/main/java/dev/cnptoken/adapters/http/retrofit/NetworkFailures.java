@@ -1,0 +1,55 @@
+package dev.cnptoken.adapters.http.retrofit;
+
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenCall;
+import dev.cnptoken.domain.TokenException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Translates I/O failures of a token call into {@link Failure.Unavailable}. The messages name the
+ * kind of fault and the host, never a request or response body; the I/O exception is kept as the
+ * cause (JDK and HTTP-client I/O messages carry no body).
+ */
+final class NetworkFailures {
+    private NetworkFailures() {}
+
+    static TokenException of(TokenCall call, IOException e, String hostPort, Duration connectTimeout, Duration readTimeout) {
+        IOException root = e;
+        // some clients wrap the real fault in a plain IOException
+        while (root.getClass() == IOException.class && root.getCause() instanceof IOException inner) {
+            root = inner;
+        }
+        String where = TokenAnswers.where(call);
+        String detail;
+        if (root instanceof HttpConnectTimeoutException
+                || root instanceof SocketTimeoutException && String.valueOf(root.getMessage()).toLowerCase().contains("connect")) {
+            detail = where + ": connecting to " + hostPort + " timed out after " + connectTimeout.toMillis() + " ms";
+        } else if (root instanceof HttpTimeoutException || root instanceof SocketTimeoutException) {
+            detail = where + ": no answer from " + hostPort + ", timed out after " + readTimeout.toMillis() + " ms";
+        } else if (root instanceof SSLHandshakeException || root instanceof SSLException) {
+            detail = where + ": TLS handshake with " + hostPort
+                    + " failed (is its certificate trusted? check the trust store or PEM CA)";
+        } else if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+            detail = where + ": cannot connect to " + hostPort;
+        } else if (root instanceof UnknownHostException) {
+            detail = where + ": unknown host in " + hostPort;
+        } else if (root instanceof InterruptedIOException || root.getCause() instanceof InterruptedException) {
+            detail = where + ": interrupted while waiting for " + hostPort;
+        } else {
+            detail = where + ": connection to " + hostPort + " failed (" + root.getClass().getSimpleName() + ")";
+        }
+        return new TokenException(new Failure.Unavailable(OptionalInt.empty(), Optional.empty(), detail), root);
+    }
+}
