@@ -29,6 +29,10 @@ public final class LoggingListener implements TokenEventListener {
             LOG.warn("account={} event=serving_stale valid_until={}", e.account(), e.validUntil());
         } else if (event instanceof TokenEvent.Adopted e) {
             LOG.info("account={} event=adopted expires_at={}", e.account(), e.expiresAt());
+        } else if (event instanceof TokenEvent.CredentialMissing e) {
+            LOG.warn("account={} event=credential_missing refresh_token_expires_at={} action=\"provide the API credential"
+                    + " (CNP_CREDENTIAL_<ACCOUNT>, credential_dir) or run cnp-token login before then\"",
+                    e.account(), e.refreshTokenExpiresAt());
         } else if (event instanceof TokenEvent.LeaseTakenOver e) {
             LOG.warn("account={} event=lease_taken_over previous_owner={} lapsed_at={}", e.account(), e.previousOwner(), e.lapsedAt());
         }

@@ -6,6 +6,7 @@ import dev.cnptoken.app.observe.MetricsListener;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.engine.TokenEngine;
 import dev.cnptoken.domain.engine.TokenEvent;
+import dev.cnptoken.domain.engine.TokenEventListener;
 import dev.cnptoken.domain.port.CredentialSource;
 import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.domain.port.TokenStore;
@@ -34,7 +35,7 @@ public final class AppRuntime implements AutoCloseable {
     private final TokenEngine engine;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private AppRuntime(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store) {
+    private AppRuntime(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store, TokenEventListener extra) {
         this.config = config;
         this.clock = clock;
         this.refresher = refresher;
@@ -53,6 +54,7 @@ public final class AppRuntime implements AutoCloseable {
                 .listener((TokenEvent e) -> {
                     logging.onEvent(e);
                     metrics.onEvent(e);
+                    extra.onEvent(e);
                 })
                 .build();
         if (refresher instanceof AutoCloseable c) {
@@ -75,16 +77,17 @@ public final class AppRuntime implements AutoCloseable {
         TokenRefresher refresher = Transports.create(config);
         try {
             TokenStore store = Stores.create(config, clock);
-            return new AppRuntime(config, clock, refresher, store);
+            return new AppRuntime(config, clock, refresher, store, TokenEventListener.NONE);
         } catch (RuntimeException e) {
             closeQuietly(refresher);
             throw e;
         }
     }
 
-    /** For tests and the demo: explicit adapters. */
-    public static AppRuntime create(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store) {
-        return new AppRuntime(config, clock, refresher, store);
+    /** For the demo: explicit adapters (closed with the runtime) and one more event listener. */
+    public static AppRuntime create(AppConfig config, Clock clock, TokenRefresher refresher, TokenStore store,
+            TokenEventListener extra) {
+        return new AppRuntime(config, clock, refresher, store, Objects.requireNonNull(extra, "extra == null"));
     }
 
     public AppConfig config() {

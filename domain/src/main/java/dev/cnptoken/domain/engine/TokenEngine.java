@@ -407,6 +407,12 @@ public final class TokenEngine implements AutoCloseable {
         try {
             Optional<ApiCredential> credential = credentials.credential(account).or(state::credential);
             boolean reloginDue = !now.isBefore(reloginAt(state));
+            // Without a credential a re-login cannot happen: plan by the access token alone, and say so once.
+            boolean wasMissing = slot.credentialMissing;
+            slot.credentialMissing = reloginDue && credential.isEmpty();
+            if (slot.credentialMissing && !wasMissing) {
+                emit(new TokenEvent.CredentialMissing(account, state.refreshExpiresAt(settings.refreshTokenLifetime())));
+            }
             if (reloginDue && credential.isPresent()) {
                 call = TokenCall.LOGIN;
                 loginReason = "refresh token near end of life";
@@ -558,7 +564,8 @@ public final class TokenEngine implements AutoCloseable {
             slot.plannedRefreshAt = s.accessExpiresAt().minus(margin).minus(jitter);
         }
         Instant validUntil = s.accessExpiresAt().minus(settings.expirySkew());
-        slot.dueAt = min(min(slot.plannedRefreshAt, reloginAt(s)), validUntil);
+        Instant due = slot.credentialMissing ? slot.plannedRefreshAt : min(slot.plannedRefreshAt, reloginAt(s));
+        slot.dueAt = min(due, validUntil);
     }
 
     private Instant reloginAt(TokenState s) {
@@ -697,6 +704,8 @@ public final class TokenEngine implements AutoCloseable {
         volatile Instant expiresAt;
         volatile Instant dueAt;
         volatile boolean stale;
+        /** A re-login was due but no credential was found: refresh by the access token's schedule meanwhile. */
+        boolean credentialMissing;
         volatile int failures;
         volatile TokenException lastFailure;
         volatile Instant nextAttemptAt = Instant.MIN;

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public sealed interface TokenEvent
         permits TokenEvent.Refreshed, TokenEvent.LoggedIn, TokenEvent.Failed, TokenEvent.ServingStale,
-                TokenEvent.Adopted, TokenEvent.LeaseTakenOver {
+                TokenEvent.Adopted, TokenEvent.LeaseTakenOver, TokenEvent.CredentialMissing {
 
     /** The account the event is about. */
     AccountId account();
@@ -99,6 +99,20 @@ public sealed interface TokenEvent
             Objects.requireNonNull(account, "account == null");
             Objects.requireNonNull(previousOwner, "previousOwner == null");
             Objects.requireNonNull(lapsedAt, "lapsedAt == null");
+        }
+    }
+
+    /**
+     * The refresh token nears the end of its life and no API credential is available to log in
+     * again: when it runs out, the account stops working until a human runs the login. Reported once
+     * per episode.
+     *
+     * @param refreshTokenExpiresAt when the refresh token runs out
+     */
+    record CredentialMissing(AccountId account, Instant refreshTokenExpiresAt) implements TokenEvent {
+        public CredentialMissing {
+            Objects.requireNonNull(account, "account == null");
+            Objects.requireNonNull(refreshTokenExpiresAt, "refreshTokenExpiresAt == null");
         }
     }
 }

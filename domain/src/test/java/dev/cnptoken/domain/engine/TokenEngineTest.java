@@ -330,6 +330,24 @@ class TokenEngineTest {
     }
 
     @Test
+    void withoutACredentialKeepsRefreshingOnTheAccessScheduleAndSaysOnceThatALoginIsNeeded() {
+        TokenEngine engine = engineBuilder(0.5).credentials(CredentialSource.none()).build();
+        engine.login(ACME, CREDENTIAL, false);
+        clock.advance(Duration.ofHours(7).plusMinutes(40)); // past the re-login point, refresh token still alive
+        engine.refresh(ACME, true);
+        int refreshes = fortiCnp.refreshes();
+
+        for (int i = 0; i < 100; i++) {
+            engine.currentToken(ACME);
+            engine.refresh(ACME, false);
+        }
+
+        assertThat(fortiCnp.refreshes()).isEqualTo(refreshes);
+        assertThat(eventsOf(TokenEvent.CredentialMissing.class)).singleElement()
+                .satisfies(e -> assertThat(e.refreshTokenExpiresAt()).isEqualTo(T0.plus(Duration.ofHours(8))));
+    }
+
+    @Test
     void persistsARotatedRefreshTokenBeforeHandingOutTheNewAccessToken() {
         fortiCnp.rotateRefreshTokens(true);
         List<String> order = new CopyOnWriteArrayList<>();

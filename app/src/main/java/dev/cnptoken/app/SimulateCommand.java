@@ -1,0 +1,124 @@
+package dev.cnptoken.app;
+
+import dev.cnptoken.app.job.ExitCode;
+import dev.cnptoken.domain.ApiCredential;
+import dev.cnptoken.testkit.FortiCnpSimulator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "simulate", description = {
+    "Runs the FortiCNP simulator (the authentication API as documented) for integration tests, until",
+    "stopped with Ctrl-C or SIGTERM. The API credential it accepts is read from --credential-file, or",
+    "generated and written there."
+})
+final class SimulateCommand implements Callable<Integer> {
+    @ParentCommand
+    CnpTokenCommand root;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--https", description = "serve HTTPS with the simulator's test certificate (written next to the credential file)")
+    boolean https;
+
+    @Option(names = "--access-lifetime", defaultValue = "30m", paramLabel = "DURATION", description = "access-token lifetime (default: ${DEFAULT-VALUE})")
+    String accessLifetime;
+
+    @Option(names = "--refresh-lifetime", defaultValue = "8h", paramLabel = "DURATION", description = "refresh-token lifetime (default: ${DEFAULT-VALUE})")
+    String refreshLifetime;
+
+    @Option(names = "--rotate-refresh-tokens", description = "answer refreshes with a new refresh token")
+    boolean rotate;
+
+    @Option(names = "--credential-file", defaultValue = "simulator-credential.txt", paramLabel = "FILE",
+            description = "the accepted API credential; created with a random one if missing (default: ${DEFAULT-VALUE})")
+    Path credentialFile;
+
+    /** Counted down to stop; tests stop it through {@link #stop()}. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        ApiCredential credential = credential();
+        FortiCnpSimulator.Builder b = FortiCnpSimulator.builder()
+                .port(port)
+                .bindAddress(InetAddress.getByName(bind))
+                .https(https)
+                .accessTokenLifetime(Durations.parse(spec.commandLine(), "--access-lifetime", accessLifetime))
+                .refreshTokenLifetime(Durations.parse(spec.commandLine(), "--refresh-lifetime", refreshLifetime))
+                .rotateRefreshTokens(rotate)
+                .credential(credential);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cnp-token-simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (FortiCnpSimulator sim = b.start()) {
+            root.io.out().println("FortiCNP simulator on " + sim.baseUrl());
+            root.io.out().println("API credential in " + credentialFile.toAbsolutePath());
+            if (https) {
+                Path pem = credentialFile.toAbsolutePath().resolveSibling("simulator-ca.pem");
+                FortiCnpSimulator.writeCertificatePem(pem);
+                root.io.out().println("certificate to trust (ca_file) in " + pem);
+            }
+            root.io.out().println("try: CNP_BASE_URL=" + sim.baseUrl()
+                    + (https ? " CNP_CA_FILE=" + credentialFile.toAbsolutePath().resolveSibling("simulator-ca.pem") : "")
+                    + " ./cnp-token login --account demo --credential-file " + credentialFile);
+            root.io.out().flush();
+            stop.await();
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running and waits for 'stopped'
+            }
+        }
+        return ExitCode.OK.code();
+    }
+
+    void stop() {
+        stop.countDown();
+    }
+
+    private ApiCredential credential() throws IOException {
+        if (Files.isRegularFile(credentialFile)) {
+            return new ApiCredential(Files.readString(credentialFile, StandardCharsets.UTF_8).strip());
+        }
+        ApiCredential generated = new ApiCredential(UUID.randomUUID().toString());
+        Path parent = credentialFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(credentialFile, generated.value() + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(credentialFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // best effort on non-POSIX file systems
+        }
+        return generated;
+    }
+}
