@@ -46,8 +46,8 @@ final class RunCommand implements Callable<Integer> {
             List<AccountId> fixed = accounts == null ? List.of() : Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
             daemon = new Daemon(runtime.engine(),
                     () -> fixed.isEmpty() ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed,
-                    runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30));
-            runtime.metrics().registerGauges(runtime::engine, config.accounts(), runtime.clock());
+                    runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30),
+                    account -> runtime.metrics().registerGauges(runtime::engine, List.of(account), runtime.clock()));
         } catch (RuntimeException | java.io.IOException e) {
             runtime.close();
             throw e;

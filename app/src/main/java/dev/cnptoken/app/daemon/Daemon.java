@@ -49,6 +49,7 @@ public final class Daemon implements AutoCloseable {
     private final Duration drainTimeout;
     private final ScheduledExecutorService scheduler;
     private final Set<AccountId> scheduled = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Consumer<AccountId> onScheduled;
     private final HttpServer server;
     private volatile boolean stopping;
 
@@ -56,9 +57,12 @@ public final class Daemon implements AutoCloseable {
      * @param accounts the accounts to keep fresh; asked again every {@code maxInterval}, so accounts
      *     added to the store later are picked up
      * @param listen where to serve health and metrics; port 0 picks a free port
+     * @param onScheduled called once for each account the daemon starts keeping fresh (metrics gauges)
      */
     public Daemon(TokenEngine engine, Supplier<List<AccountId>> accounts, Clock clock, PrometheusMeterRegistry registry,
-            InetSocketAddress listen, int threads, Duration maxInterval, Duration drainTimeout) throws IOException {
+            InetSocketAddress listen, int threads, Duration maxInterval, Duration drainTimeout,
+            java.util.function.Consumer<AccountId> onScheduled) throws IOException {
+        this.onScheduled = Objects.requireNonNull(onScheduled, "onScheduled == null");
         this.engine = Objects.requireNonNull(engine, "engine == null");
         this.accounts = Objects.requireNonNull(accounts, "accounts == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -112,6 +116,7 @@ public final class Daemon implements AutoCloseable {
             for (AccountId account : accounts.get()) {
                 if (scheduled.add(account)) {
                     LOG.info("account={} event=scheduled", account);
+                    onScheduled.accept(account);
                     scheduler.execute(() -> cycle(account));
                 }
             }
