@@ -5,7 +5,6 @@ import dev.cnptoken.app.config.ConfigSources;
 import dev.cnptoken.app.config.Key;
 import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.app.wiring.AppRuntime;
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -78,7 +77,7 @@ final class CnpTokenCommand implements Runnable {
 
     /** The runtime for the configuration. */
     AppRuntime runtime(AppConfig config) {
-        return AppRuntime.create(config, Clock.systemUTC());
+        return AppRuntime.create(config, io.clock());
     }
 
     private static void put(Map<Key, String> flags, Key key, String value) {

@@ -2,7 +2,9 @@ package dev.cnptoken.app;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The process surroundings a command uses, passed in so that tests run the CLI in-process.
@@ -11,8 +13,22 @@ import java.util.Map;
  * @param err standard error: messages for a human
  * @param in standard input (the credential for {@code login --credential-stdin})
  * @param env the environment
+ * @param clock wall-clock time for the engine
  */
-public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
+public record Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, Clock clock) {
+    public Io {
+        Objects.requireNonNull(out, "out == null");
+        Objects.requireNonNull(err, "err == null");
+        Objects.requireNonNull(in, "in == null");
+        Objects.requireNonNull(env, "env == null");
+        Objects.requireNonNull(clock, "clock == null");
+    }
+
+    /** With the system clock. */
+    public Io(PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
+        this(out, err, in, env, Clock.systemUTC());
+    }
+
     /** The real process's streams and environment. */
     public static Io system() {
         return new Io(System.out, System.err, System.in, System.getenv());
