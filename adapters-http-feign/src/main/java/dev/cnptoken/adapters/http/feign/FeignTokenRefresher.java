@@ -13,7 +13,6 @@ import feign.Logger;
 import feign.Request;
 import feign.Response;
 import feign.Retryer;
-import feign.http2client.Http2Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,10 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link TokenRefresher} over OpenFeign, on the JDK {@link HttpClient} (through {@code
- * feign-java11}), which honours the connect and read timeouts, the TLS trust and the proxy set
- * here. HTTP/1.1, redirects never followed, one attempt per call (no Feign retryer), connections
- * kept alive and reused.
+ * {@link TokenRefresher} over OpenFeign, on the JDK {@link HttpClient}, which honours the connect
+ * and read timeouts, the TLS trust and the proxy set here. HTTP/1.1, redirects never followed, one
+ * attempt per call (no Feign retryer), connections kept alive and reused, response bodies capped
+ * while they arrive.
  *
  * <p>Build one with {@link #builder()}. Thread-safe. {@link #close()} stops its HTTP threads; calls
  * after that throw {@link IllegalStateException}.
@@ -98,8 +97,7 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
                 .executor(executor);
         proxy.ifPresent(p -> http.proxy(ProxySelector.of(p)));
         this.api = Feign.builder()
-                .client(new Http2Client(http.build()))
-                // same connect timeout and redirect policy as the client above, so Feign uses it as is
+                .client(new JdkHttpClientFeignClient(http.build(), maxResponseBytes))
                 .options(new Request.Options(connectTimeout, readTimeout, false))
                 .retryer(Retryer.NEVER_RETRY)
                 .logLevel(Logger.Level.NONE)
