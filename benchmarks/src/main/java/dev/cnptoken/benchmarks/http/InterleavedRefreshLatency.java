@@ -1,0 +1,72 @@
+package dev.cnptoken.benchmarks.http;
+
+import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
+import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
+import dev.cnptoken.domain.ApiCredential;
+import dev.cnptoken.domain.RefreshToken;
+import dev.cnptoken.testkit.FortiCnpSimulator;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * A cross-check of {@link RefreshLatencyBenchmark} for busy machines: JMH measures one benchmark
+ * after the other, so a load change between them skews the ratios. This harness takes one sample
+ * of each client in turn, many times over, so all three see the same load. Not a JMH benchmark:
+ * plain {@code System.nanoTime()} around each call, after a warm-up of the same length.
+ *
+ * <p>Run: {@code java -Dsun.net.httpserver.nodelay=true -cp benchmarks/target/benchmarks.jar
+ * dev.cnptoken.benchmarks.http.InterleavedRefreshLatency [samples per client, default 5000]}
+ */
+public final class InterleavedRefreshLatency {
+    private InterleavedRefreshLatency() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        ApiCredential credential = new ApiCredential("benchmark-credential");
+        try (FortiCnpSimulator sim = FortiCnpSimulator.builder().credential(credential)
+                        .accessTokenLifetime(Duration.ofMinutes(1)).start();
+                FeignTokenRefresher feign = FeignTokenRefresher.builder().baseUrl(sim.baseUrl()).build();
+                RetrofitTokenRefresher retrofit = RetrofitTokenRefresher.builder().baseUrl(sim.baseUrl()).build()) {
+            HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            RefreshToken token = feign.login(credential).refreshToken().orElseThrow();
+            HttpRequest request = HttpRequest.newBuilder(sim.baseUrl().resolve("/api/v1/auth/token/refresh"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
+                            + URLEncoder.encode(token.value(), StandardCharsets.UTF_8)))
+                    .build();
+            long[][] samples = new long[3][n];
+            for (int round = 0; round < 2; round++) { // the first round is the warm-up
+                for (int i = 0; i < n; i++) {
+                    long t = System.nanoTime();
+                    raw.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    samples[0][i] = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    feign.refresh(token);
+                    samples[1][i] = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    retrofit.refresh(token);
+                    samples[2][i] = System.nanoTime() - t;
+                }
+            }
+            String[] names = {"rawHttpClient", "feign", "retrofit"};
+            for (long[] s : samples) {
+                Arrays.sort(s);
+            }
+            double rawMedian = samples[0][n / 2];
+            double rawP99 = samples[0][n * 99 / 100];
+            System.out.printf("%-14s %10s %10s %8s %8s%n", "client", "p50 us", "p99 us", "p50 x", "p99 x");
+            for (int k = 0; k < 3; k++) {
+                long p50 = samples[k][n / 2];
+                long p99 = samples[k][n * 99 / 100];
+                System.out.printf("%-14s %10.1f %10.1f %8.2f %8.2f%n", names[k], p50 / 1000.0, p99 / 1000.0,
+                        p50 / rawMedian, p99 / rawP99);
+            }
+        }
+    }
+}
