@@ -44,10 +44,15 @@ final class RunCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             List<AccountId> fixed = accounts == null ? List.of() : Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
-            daemon = new Daemon(runtime.engine(),
-                    () -> fixed.isEmpty() ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed,
+            // Accounts found in the store (not only configured ones) get their gauges when discovered;
+            // registering an account's gauges again is a no-op.
+            daemon = new Daemon(runtime.engine(), () -> {
+                        List<AccountId> found = fixed.isEmpty()
+                                ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed;
+                        runtime.metrics().registerGauges(runtime::engine, found, runtime.clock());
+                        return found;
+                    },
                     runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30));
-            runtime.metrics().registerGauges(runtime::engine, config.accounts(), runtime.clock());
         } catch (RuntimeException | java.io.IOException e) {
             runtime.close();
             throw e;
