@@ -124,7 +124,11 @@ class ProcessEndToEndTest {
         AccessToken afterRotate = readStore(storeDir, acme).accessToken();
         assertThat(afterRotate).isNotEqualTo(afterLogin);
 
-        ChildCli token = run(env, null, "token", "--account", "acme").expectExit(0, COMMAND_TIMEOUT);
+        // token and status only read: run them side by side.
+        ChildCli token = run(env, null, "token", "--account", "acme");
+        ChildCli status = run(env, null, "status", "--json");
+        token.expectExit(0, COMMAND_TIMEOUT);
+        status.expectExit(0, COMMAND_TIMEOUT);
         assertThat(token.stdout()).as("token prints one line, the token").matches("[^\\s]+\n");
         AccessToken printed = new AccessToken(token.stdout().strip());
         assertThat(printed).isEqualTo(afterRotate);
@@ -137,7 +141,6 @@ class ProcessEndToEndTest {
         assertThat(smoke.statusCode()).as("the printed token works as a bearer token").isEqualTo(200);
         assertThat(sim.grantCount(Endpoint.REFRESH)).as("a fresh token is served as stored").isEqualTo(1);
 
-        ChildCli status = run(env, null, "status", "--json").expectExit(0, COMMAND_TIMEOUT);
         JsonNode doc = new ObjectMapper().readTree(status.stdout());
         assertThat(doc.path("accounts")).hasSize(1);
         JsonNode row = doc.path("accounts").get(0);
@@ -163,6 +166,25 @@ class ProcessEndToEndTest {
             }
             ChildCli.assertNoSecret("stderr of '" + c.name() + "'", c.stderr(), secrets);
         }
+    }
+
+    @Test
+    void aRefusedCredentialEndsTheProcessWithExitFiveAndIsNotEchoed() {
+        ApiCredential accepted = Sentinels.credential();
+        ApiCredential refused = Sentinels.credential();
+        sim = FortiCnpSimulator.builder().port(0).credential(accepted).start();
+        Map<String, String> env = Map.of(
+                "CNP_BASE_URL", sim.baseUrl().toString(),
+                "CNP_STORE", "file",
+                "CNP_FILE_DIR", tmp.resolve("store").toString());
+
+        ChildCli login = run(env, refused.value(), "login", "--account", "acme", "--credential-stdin").expectExit(5, COMMAND_TIMEOUT);
+
+        assertThat(login.stderr()).contains("cnp-token: ").containsIgnoringCase("rejected");
+        assertThat(sim.requestCount(Endpoint.LOGIN)).isEqualTo(1);
+        assertThat(sim.grantCount(Endpoint.LOGIN)).isZero();
+        ChildCli.assertNoSecret("stdout", login.stdout(), List.of(refused.value(), accepted.value()));
+        ChildCli.assertNoSecret("stderr", login.stderr(), List.of(refused.value(), accepted.value()));
     }
 
     private ChildCli run(Map<String, String> env, String stdin, String... args) {

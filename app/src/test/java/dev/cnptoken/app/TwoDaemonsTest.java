@@ -38,10 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.embedded.RedisServer;
 
 /**
- * Issue 5's replica test: two {@code cnp-token run} daemons, real processes, share one real
- * redis-server and one FortiCNP simulator whose access tokens live 6 seconds, for about four token
- * lifetimes. Each due token is refreshed once (by whichever daemon gets there first), both stay
- * healthy, the token in Redis is always one FortiCNP accepts, and SIGTERM stops each daemon cleanly.
+ * Issue 5's replica test: two {@code cnp-token run} daemons, real processes (one per transport),
+ * share one real redis-server and one FortiCNP simulator whose access tokens live 6 seconds, and are
+ * watched for about four token lifetimes. Each due refresh of the shared account happens once (by
+ * whichever daemon gets there first), both answer {@code /healthz} 200 throughout and {@code
+ * /metrics} with the {@code cnp_token_} families, the token in Redis is always one FortiCNP accepts,
+ * SIGTERM stops each daemon cleanly (status 143, {@code daemon_stopped}, a readable record, no lease
+ * left), and no secret shows in any output.
+ *
+ * <p>Each daemon also keeps an account of its own, which it logs in and refreshes by itself: that
+ * warms its refresh path before the watch starts. On a busy machine a cold JVM's first refresh can
+ * take seconds, longer than the 1.2 s refresh margin a 6 s lifetime allows, which says nothing
+ * about the steady state this test is about.
  */
 class TwoDaemonsTest {
     private static final Duration LIFETIME = Duration.ofSeconds(6);
