@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +32,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--account", description = "an account (repeatable); default: all configured and stored accounts, re-read every minute")
     List<String> accounts;
 
-    /** Counted down when the daemon should stop; tests stop it through {@link #stop()}. */
-    private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -52,36 +49,18 @@ final class RunCommand implements Callable<Integer> {
             runtime.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
+        try (StopSignal stop = new StopSignal("cnp-token-shutdown")) {
             try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cnp-token-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            daemon.start();
-            root.io.err().println("cnp-token: running; health and metrics on http://" + hostPort(daemon.address()) + "/healthz and /metrics");
-            stop.await();
-        } finally {
-            daemon.close();
-            runtime.close();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running: it waits for 'stopped', counted down above
+                daemon.start();
+                root.io.err().println("cnp-token: running; health and metrics on http://" + hostPort(daemon.address())
+                        + "/healthz and /metrics");
+                stop.await();
+            } finally {
+                daemon.close();
+                runtime.close();
             }
         }
         return ExitCode.OK.code();
-    }
-
-    /** Asks a running daemon to stop, as SIGTERM does. */
-    void stop() {
-        stop.countDown();
     }
 
     private InetSocketAddress parseListen(String text) {

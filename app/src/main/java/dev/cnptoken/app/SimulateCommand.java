@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,8 +51,6 @@ final class SimulateCommand implements Callable<Integer> {
             description = "the accepted API credential; created with a random one if missing (default: ${DEFAULT-VALUE})")
     Path credentialFile;
 
-    /** Counted down to stop; tests stop it through {@link #stop()}. */
-    private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -66,17 +63,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .refreshTokenLifetime(Durations.parse(spec.commandLine(), "--refresh-lifetime", refreshLifetime))
                 .rotateRefreshTokens(rotate)
                 .credential(credential);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cnp-token-simulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (FortiCnpSimulator sim = b.start()) {
+        try (StopSignal stop = new StopSignal("cnp-token-simulator-shutdown"); FortiCnpSimulator sim = b.start()) {
             root.io.out().println("FortiCNP simulator on " + sim.baseUrl());
             root.io.out().println("API credential in " + credentialFile.toAbsolutePath());
             if (https) {
@@ -89,19 +76,8 @@ final class SimulateCommand implements Callable<Integer> {
                     + " ./cnp-token login --account demo --credential-file " + credentialFile);
             root.io.out().flush();
             stop.await();
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running and waits for 'stopped'
-            }
         }
         return ExitCode.OK.code();
-    }
-
-    void stop() {
-        stop.countDown();
     }
 
     private ApiCredential credential() throws IOException {
