@@ -630,9 +630,14 @@ public final class TokenEngine implements AutoCloseable {
         if (grant == null) {
             throw new TokenException(new Failure.Malformed("the token refresher returned no grant"));
         }
-        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
+        if (!grant.expiresAt().isAfter(now)) {
             throw new TokenException(new Failure.Malformed("expires (" + grant.expiresAt()
-                    + ") is in the past or within the expiry skew; check the clock of this host"));
+                    + ") is in the past; check the clock of this host"));
+        }
+        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
+            throw new TokenException(new Failure.Malformed("the new token lives " + Duration.between(now, grant.expiresAt()).toMillis()
+                    + " ms, not longer than the expiry skew (" + settings.expirySkew().toMillis()
+                    + " ms); lower the expiry skew or check the clock of this host"));
         }
         if (call == TokenCall.LOGIN && grant.refreshToken().isEmpty()) {
             throw new TokenException(new Failure.Malformed("the login answer carried no refresh_token"));
