@@ -1,0 +1,165 @@
+package dev.cnptoken.benchmarks.rotate;
+
+import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
+import dev.cnptoken.adapters.store.redis.RedisTokenStore;
+import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.ApiCredential;
+import dev.cnptoken.domain.engine.TokenEngine;
+import dev.cnptoken.testkit.FortiCnpSimulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import redis.embedded.RedisServer;
+
+/**
+ * Starts what {@code benchmarks/rotate/run.sh} measures against and keeps it running: a FortiCNP
+ * simulator (plain HTTP) and an embedded redis-server 7.0.15, both on free loopback ports, then logs
+ * in {@code --accounts} accounts ({@code bench-0001}, ...) through the library (Feign transport,
+ * {@link RedisTokenStore}, {@link TokenEngine#login}), so the store holds exactly what {@code
+ * cnp-token login} would have written.
+ *
+ * <p>Prints {@code KEY=value} lines on stdout ({@code BASE_URL}, {@code REDIS_PORT}, {@code
+ * REDIS_URL}, {@code ACCOUNTS}, {@code SEED_MS}), then {@code READY}, and runs until its standard
+ * input closes or it gets SIGTERM/SIGINT; then it stops the simulator and the redis-server. The
+ * credential is random and never printed.
+ *
+ * <p>Options: {@code --accounts N} (default 1000), {@code --access-lifetime ISO-8601} (default
+ * {@code PT30M}).
+ */
+public final class RotateBenchEnvironment {
+    private RotateBenchEnvironment() {}
+
+    public static void main(String[] args) throws Exception {
+        int accounts = 1000;
+        Duration accessLifetime = Duration.ofMinutes(30);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--accounts" -> accounts = Integer.parseInt(value(args, ++i));
+                case "--access-lifetime" -> accessLifetime = Duration.parse(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (options: --accounts N, --access-lifetime PT30M)");
+            }
+        }
+        if (accounts < 1 || accounts > 9999) {
+            throw new IllegalArgumentException("--accounts must be 1..9999");
+        }
+
+        ApiCredential credential = new ApiCredential(UUID.randomUUID().toString());
+        Path redisDir = Files.createTempDirectory("cnp-rotate-bench-redis");
+        int redisPort = freePort();
+        RedisServer redis = RedisServer.builder()
+                .port(redisPort)
+                .setting("bind 127.0.0.1")
+                .setting("dir " + redisDir)
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+        redis.start();
+        FortiCnpSimulator simulator = null;
+        try {
+            simulator = FortiCnpSimulator.builder()
+                    .credential(credential)
+                    .accessTokenLifetime(accessLifetime)
+                    .start();
+            FortiCnpSimulator sim = simulator;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sim, redis, redisDir), "rotate-bench-stop"));
+
+            long seedStart = System.nanoTime();
+            seed(simulator, redisPort, credential, accounts);
+            long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
+
+            System.out.println("BASE_URL=" + simulator.baseUrl());
+            System.out.println("REDIS_PORT=" + redisPort);
+            System.out.println("REDIS_URL=redis://127.0.0.1:" + redisPort);
+            System.out.println("ACCOUNTS=" + accounts);
+            System.out.println("SEED_MS=" + seedMillis);
+            System.out.println("READY");
+            System.out.flush();
+
+            // Runs until stdin closes (the harness holds it open) or a signal ends the JVM.
+            InputStream in = System.in;
+            byte[] sink = new byte[256];
+            while (in.read(sink) != -1) {
+                // ignore input
+            }
+        } finally {
+            stop(simulator, redis, redisDir);
+        }
+    }
+
+    private static void seed(FortiCnpSimulator simulator, int redisPort, ApiCredential credential, int accounts)
+            throws InterruptedException, ExecutionException {
+        try (FeignTokenRefresher refresher = FeignTokenRefresher.builder().baseUrl(simulator.baseUrl()).build();
+                RedisTokenStore store = RedisTokenStore.builder().uri("redis://127.0.0.1:" + redisPort).build();
+                TokenEngine engine = TokenEngine.builder().refresher(refresher).store(store).instanceId("rotate-bench-seed").build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 1; i <= accounts; i++) {
+                    AccountId id = AccountId.of(accountName(i));
+                    done.add(pool.submit(() -> engine.login(id, credential, false)));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int stored = store.accounts().size();
+            if (stored != accounts) {
+                throw new IllegalStateException("seeded " + accounts + " accounts but the store lists " + stored);
+            }
+        }
+    }
+
+    /** {@code bench-0001} ... {@code bench-9999}: fixed width, so sorted order is numeric order. */
+    static String accountName(int i) {
+        return String.format("bench-%04d", i);
+    }
+
+    private static synchronized void stop(FortiCnpSimulator simulator, RedisServer redis, Path redisDir) {
+        if (simulator != null) {
+            simulator.close();
+        }
+        try {
+            if (redis.isActive()) {
+                redis.stop();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("rotate-bench: could not stop redis-server: " + e.getClass().getSimpleName());
+        }
+        try (var files = Files.walk(redisDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+}
