@@ -89,12 +89,8 @@ public final class RotateJob {
     private AccountResult rotate(AccountId account, boolean force, Duration horizon) {
         RefreshOutcome o = engine.refresh(account, force, horizon);
         String action = o.result().name().toLowerCase(java.util.Locale.ROOT);
+        // The engine has logged what happened; the command prints the per-account result.
         ExitCode exit = o.failure().map(ExitCode::of).orElse(o.result().fresh() ? ExitCode.OK : ExitCode.TRANSIENT);
-        if (o.failure().isPresent()) {
-            LOG.warn("account={} rotate={} kind={} detail=\"{}\"", account, action, o.failure().get().kind(), o.failure().get().describe());
-        } else {
-            LOG.info("account={} rotate={} expires_at={}", account, action, o.accessExpiresAt().map(Instant::toString).orElse("-"));
-        }
         return new AccountResult(account, action, o.accessExpiresAt(), o.failure(), exit);
     }
 

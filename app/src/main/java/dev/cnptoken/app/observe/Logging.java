@@ -50,10 +50,10 @@ public final class Logging {
         console.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(console);
-        root.setLevel(verbose ? Level.DEBUG : Level.INFO);
-        // Library chatter stays out of the job's log unless asked for.
-        for (String noisy : new String[] {"io.micrometer", "redis.clients", "okhttp3", "feign", "io.github.jopenlibs"}) {
-            context.getLogger(noisy).setLevel(verbose ? Level.DEBUG : Level.WARN);
+        // --verbose is about cnp-token's own decisions; libraries (and the JDK) stay at WARN either way.
+        root.setLevel(Level.WARN);
+        for (String own : new String[] {"cnp-token", "dev.cnptoken"}) {
+            context.getLogger(own).setLevel(verbose ? Level.DEBUG : Level.INFO);
         }
     }
 }
