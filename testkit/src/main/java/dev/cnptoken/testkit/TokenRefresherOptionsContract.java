@@ -10,6 +10,10 @@ import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.testkit.FortiCnpSimulator.Endpoint;
 import dev.cnptoken.testkit.FortiCnpSimulator.RecordedRequest;
 import java.io.OutputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,6 +21,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link FortiCnpSimulator} on loopback.
  *
  * <p>An implementation's test extends this class and hands over its builder through {@link
- * #builder()}, seen as {@link Options}.
+ * #builder()}, seen as {@link Options} (see {@link Options#of(Object)}).
  *
  * @param <R> the refresher type the builder builds
  */
@@ -66,6 +72,51 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
         Options<R> clock(Clock clock);
 
         R build();
+
+        /**
+         * {@code builder} seen as options: each call goes to the builder's public method of the same
+         * name and parameter types, and throws what it throws. A setter must return the builder
+         * itself; a missing method or a setter that returns anything else fails the test.
+         *
+         * @param builder the adapter's builder, e.g. {@code FeignTokenRefresher.builder()}
+         */
+        static <R> Options<R> of(Object builder) {
+            Objects.requireNonNull(builder, "builder == null");
+            Class<?> type = builder.getClass();
+            InvocationHandler calls = (proxy, method, args) -> {
+                if (method.getDeclaringClass() == Object.class) {
+                    return switch (method.getName()) {
+                        case "equals" -> proxy == args[0];
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        default -> "Options[" + builder + "]";
+                    };
+                }
+                Method target;
+                try {
+                    target = type.getMethod(method.getName(), method.getParameterTypes());
+                } catch (NoSuchMethodException e) {
+                    throw new AssertionError(type.getName() + " has no public " + method.getName()
+                            + Arrays.toString(method.getParameterTypes()), e);
+                }
+                Object result;
+                try {
+                    result = target.invoke(builder, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+                if (method.getName().equals("build")) {
+                    return result;
+                }
+                if (result != builder) {
+                    throw new AssertionError(type.getName() + "." + method.getName() + " does not return the builder");
+                }
+                return proxy;
+            };
+            @SuppressWarnings("unchecked")
+            Options<R> view = (Options<R>) Proxy.newProxyInstance(Options.class.getClassLoader(),
+                    new Class<?>[] {Options.class}, calls);
+            return view;
+        }
     }
 
     private final ApiCredential credential = Sentinels.credential();
@@ -75,17 +126,23 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
     @TempDir
     Path dir;
 
-    /** A new builder of the refresher under test. */
+    private final String library;
+    private final URI globalBaseUrl;
+    private final URI euBaseUrl;
+
+    /**
+     * @param library the HTTP library as the default {@code User-Agent} names it, e.g. {@code feign}
+     * @param globalBaseUrl the adapter's constant for the global FortiCNP host
+     * @param euBaseUrl the adapter's constant for the European FortiCNP host
+     */
+    protected TokenRefresherOptionsContract(String library, URI globalBaseUrl, URI euBaseUrl) {
+        this.library = Objects.requireNonNull(library, "library == null");
+        this.globalBaseUrl = Objects.requireNonNull(globalBaseUrl, "globalBaseUrl == null");
+        this.euBaseUrl = Objects.requireNonNull(euBaseUrl, "euBaseUrl == null");
+    }
+
+    /** A new builder of the refresher under test, usually {@code Options.of(XTokenRefresher.builder())}. */
     protected abstract Options<R> builder();
-
-    /** The adapter's constant for the global FortiCNP host. */
-    protected abstract URI globalBaseUrl();
-
-    /** The adapter's constant for the European FortiCNP host. */
-    protected abstract URI euBaseUrl();
-
-    /** The HTTP library as the default {@code User-Agent} names it, e.g. {@code feign}. */
-    protected abstract String userAgentLibrary();
 
     @AfterEach
     final void stop() throws Exception {
@@ -106,9 +163,9 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
 
     @Test
     void offersPresetsForTheKnownFortiCnpHosts() throws Exception {
-        assertThat(globalBaseUrl()).hasToString("https://www.forticnp.com");
-        assertThat(euBaseUrl()).hasToString("https://eu.forticnp.com");
-        try (R eu = builder().baseUrl(euBaseUrl()).build()) {
+        assertThat(globalBaseUrl).hasToString("https://www.forticnp.com");
+        assertThat(euBaseUrl).hasToString("https://eu.forticnp.com");
+        try (R eu = builder().baseUrl(euBaseUrl).build()) {
             assertThat(eu.toString()).contains("https://eu.forticnp.com", "JVM default trust");
         }
     }
@@ -220,7 +277,7 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
         refresher.login(credential);
         assertThat(sim.lastRequest(Endpoint.LOGIN).orElseThrow().header("User-Agent"))
                 .hasValueSatisfying(ua -> assertThat(ua)
-                        .matches("cnp-token/\\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(" + userAgentLibrary() + "\\)"));
+                        .matches("cnp-token/\\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(" + library + "\\)"));
 
         try (R custom = builder().baseUrl(sim.baseUrl()).userAgent("my-job/2").build()) {
             custom.login(credential);
