@@ -39,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * @param <R> the refresher type the builder builds
  */
+// "try": R is closed in try-with-resources though AutoCloseable.close() may in principle throw
+// InterruptedException; the adapters' close() throws nothing
+@SuppressWarnings("try")
 public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & AutoCloseable> {
     /**
      * The adapter's builder, seen through the setters every HTTP refresher has. Each call goes to
