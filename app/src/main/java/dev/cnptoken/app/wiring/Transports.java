@@ -1,5 +1,6 @@
 package dev.cnptoken.app.wiring;
 
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
 import dev.cnptoken.app.config.AppConfig;
@@ -20,30 +21,18 @@ public final class Transports {
     public static TokenRefresher create(AppConfig config, URI baseUrl) {
         String userAgent = "cnp-token/" + version();
         try {
-            return switch (config.transport()) {
-                case FEIGN -> {
-                    FeignTokenRefresher.Builder b = FeignTokenRefresher.builder()
-                            .baseUrl(baseUrl)
-                            .connectTimeout(config.connectTimeout())
-                            .readTimeout(config.readTimeout())
-                            .allowPlainHttp(config.allowInsecureHttp())
-                            .userAgent(userAgent);
-                    config.caFile().ifPresent(b::trustedCertificates);
-                    config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
-                    yield b.build();
-                }
-                case RETROFIT -> {
-                    RetrofitTokenRefresher.Builder b = RetrofitTokenRefresher.builder()
-                            .baseUrl(baseUrl)
-                            .connectTimeout(config.connectTimeout())
-                            .readTimeout(config.readTimeout())
-                            .allowPlainHttp(config.allowInsecureHttp())
-                            .userAgent(userAgent);
-                    config.caFile().ifPresent(b::trustedCertificates);
-                    config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
-                    yield b.build();
-                }
+            HttpRefresherBuilder<?, ?> b = switch (config.transport()) {
+                case FEIGN -> FeignTokenRefresher.builder();
+                case RETROFIT -> RetrofitTokenRefresher.builder();
             };
+            b.baseUrl(baseUrl)
+                    .connectTimeout(config.connectTimeout())
+                    .readTimeout(config.readTimeout())
+                    .allowPlainHttp(config.allowInsecureHttp())
+                    .userAgent(userAgent);
+            config.caFile().ifPresent(b::trustedCertificates);
+            config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
+            return b.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Builders name the setting that is wrong and never echo a secret.
             throw new ConfigException("transport=" + config.transport().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());

@@ -41,6 +41,13 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void adapterRuleLetsOnlyHttpAdaptersUseTheHttpSupportModule() {
+        assertThat(violations(ArchitectureRules.ADAPTERS_DO_NOT_SEE_EACH_OTHER))
+                .contains("dev.cnptoken.adapters.http.archfixture.HttpAdapterUsingFeign")
+                .contains("dev.cnptoken.adapters.store.archfixture.StoreUsingHttpSupport");
+    }
+
+    @Test
     void appRuleCatchesTheDomainUsingTheApp() {
         assertThat(violations(ArchitectureRules.NOTHING_DEPENDS_ON_THE_APP))
                 .contains("dev.cnptoken.domain.archfixture.DomainUsingTheApp");

@@ -1,7 +1,7 @@
 package dev.cnptoken.adapters.http.feign;
 
+import dev.cnptoken.adapters.http.common.Credentials;
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.domain.TokenException;
@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.StringJoiner;
 
 /**
@@ -34,16 +33,7 @@ final class FormRequest {
      *     header cannot carry (outside printable ASCII)
      */
     static FormRequest login(ApiCredential credential) {
-        String value = credential.value();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new TokenException(new Failure.Rejected(Failure.Subject.CREDENTIAL, OptionalInt.empty(),
-                        Optional.empty(), "the API credential has a character at index " + i
-                                + " that an HTTP header cannot carry (printable ASCII only)"));
-            }
-        }
-        return of(Map.of("grant_type", TokenCall.LOGIN.grantType()), Optional.of("Basic " + value));
+        return of(Map.of("grant_type", TokenCall.LOGIN.grantType()), Optional.of(Credentials.basicHeader(credential)));
     }
 
     /** The refresh request: {@code grant_type=refresh_token&refresh_token=...}, no Authorization. */

@@ -1,38 +1,12 @@
 package dev.cnptoken.adapters.http.feign;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.cnptoken.domain.port.TokenRefresher;
-import dev.cnptoken.testkit.TokenRefresherContract;
-import java.util.List;
-import org.junit.jupiter.api.Test;
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
+import dev.cnptoken.adapters.http.common.HttpTokenRefresherContract;
 
 /** The refresher contract over plain HTTP on loopback. */
-class FeignTokenRefresherTest extends TokenRefresherContract {
-    static {
-        LogCapture.lines();
-    }
-
+class FeignTokenRefresherTest extends HttpTokenRefresherContract {
     @Override
-    protected TokenRefresher newRefresher(Target target) {
-        FeignTokenRefresher.Builder b = FeignTokenRefresher.builder()
-                .baseUrl(target.baseUrl())
-                .connectTimeout(target.connectTimeout())
-                .readTimeout(target.readTimeout())
-                .clock(target.clock());
-        target.trustedCertificatePem().ifPresent(b::trustedCertificates);
-        return b.build();
-    }
-
-    @Override
-    protected List<String> capturedLogLines() {
-        return LogCapture.lines();
-    }
-
-    @Test
-    void logsOneLinePerCallThatTheLeakCheckCanSee() {
-        refresher.login(credential);
-
-        assertThat(LogCapture.lines()).anySatisfy(l -> assertThat(l).contains("login answered HTTP 200"));
+    protected HttpRefresherBuilder<?, ?> newBuilder() {
+        return FeignTokenRefresher.builder();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cnptoken.adapters.http.retrofit;
 
+import dev.cnptoken.adapters.http.common.TokenAnswers;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;

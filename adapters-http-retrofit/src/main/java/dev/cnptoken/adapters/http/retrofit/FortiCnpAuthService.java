@@ -10,7 +10,7 @@ import retrofit2.http.POST;
 
 /**
  * The two FortiCNP authentication calls as a Retrofit service. Paths are relative so that a path
- * prefix of the base URL is kept. Bodies come back raw: {@link TokenAnswers} decodes them.
+ * prefix of the base URL is kept. Bodies come back raw: {@code TokenAnswers} decodes them.
  */
 interface FortiCnpAuthService {
     @FormUrlEncoded

@@ -1,5 +1,10 @@
 package dev.cnptoken.adapters.http.retrofit;
 
+import dev.cnptoken.adapters.http.common.Credentials;
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
+import dev.cnptoken.adapters.http.common.HttpSettings;
+import dev.cnptoken.adapters.http.common.NetworkFailures;
+import dev.cnptoken.adapters.http.common.TokenAnswers;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.RefreshToken;
@@ -8,18 +13,12 @@ import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenGrant;
 import dev.cnptoken.domain.port.TokenRefresher;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
@@ -41,58 +40,42 @@ import retrofit2.Retrofit;
  */
 public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseable {
     /** FortiCNP, global region. */
-    public static final URI GLOBAL_BASE_URL = URI.create("https://www.forticnp.com");
+    public static final URI GLOBAL_BASE_URL = HttpRefresherBuilder.GLOBAL_BASE_URL;
     /** FortiCNP, European region. */
-    public static final URI EU_BASE_URL = URI.create("https://eu.forticnp.com");
+    public static final URI EU_BASE_URL = HttpRefresherBuilder.EU_BASE_URL;
     /** Connect timeout unless configured. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = HttpRefresherBuilder.DEFAULT_CONNECT_TIMEOUT;
     /** Read timeout unless configured: the longest wait for the next bytes of the answer. */
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_READ_TIMEOUT = HttpRefresherBuilder.DEFAULT_READ_TIMEOUT;
     /** The largest response body read unless configured: 64 KiB (token answers are about 1 KiB). */
-    public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = HttpRefresherBuilder.DEFAULT_MAX_RESPONSE_BYTES;
 
     private static final Logger LOG = LoggerFactory.getLogger(RetrofitTokenRefresher.class);
-    private static final String VERSION = version();
 
-    private final URI baseUrl;
-    private final String hostPort;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final int maxResponseBytes;
-    private final Clock clock;
-    private final String trustDescription;
-    private final Optional<InetSocketAddress> proxy;
+    private final HttpSettings settings;
     private final OkHttpClient client;
     private final FortiCnpAuthService service;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RetrofitTokenRefresher(Builder b) {
-        this.baseUrl = BaseUrls.check(b.baseUrl, b.allowPlainHttp);
-        this.hostPort = BaseUrls.hostPort(baseUrl);
-        this.connectTimeout = b.connectTimeout;
-        this.readTimeout = b.readTimeout;
-        this.maxResponseBytes = b.maxResponseBytes;
-        this.clock = b.clock;
-        this.proxy = Optional.ofNullable(b.proxy);
-        TrustMaterial trust = b.trust != null ? b.trust : TrustMaterial.jvmDefault();
-        this.trustDescription = trust.toString();
-        String userAgent = b.userAgent != null ? b.userAgent : "cnp-token/" + VERSION + " (retrofit)";
+    private RetrofitTokenRefresher(HttpSettings settings) {
+        this.settings = settings;
+        String userAgent = settings.userAgent();
 
         OkHttpClient.Builder ok = new OkHttpClient.Builder()
-                .connectTimeout(connectTimeout)
-                .readTimeout(readTimeout)
-                .writeTimeout(readTimeout)
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .writeTimeout(settings.readTimeout())
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
                 .connectionPool(new ConnectionPool(4, 5, TimeUnit.MINUTES))
-                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
+                .sslSocketFactory(settings.sslContext().getSocketFactory(), settings.trustManager())
                 .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", userAgent).build()))
-                .addInterceptor(new BodyCap(maxResponseBytes));
-        proxy.ifPresent(p -> ok.proxy(new Proxy(Proxy.Type.HTTP, p)));
+                .addInterceptor(new BodyCap(settings.maxResponseBytes()));
+        settings.proxy().ifPresent(p -> ok.proxy(new Proxy(Proxy.Type.HTTP, p)));
         this.client = ok.build();
         this.service = new Retrofit.Builder()
-                .baseUrl(baseUrl + "/")
+                .baseUrl(settings.baseUrl() + "/")
                 .client(client)
                 .validateEagerly(true)
                 .build()
@@ -133,11 +116,11 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
                 // already read and capped by BodyCap: this only copies bytes in memory
                 body = raw == null ? new byte[0] : raw.bytes();
             } catch (IOException e) {
-                throw NetworkFailures.of(call, e, hostPort, connectTimeout, readTimeout);
+                throw NetworkFailures.of(call, e, settings);
             }
             LOG.debug("{} answered HTTP {} in {} ms", TokenAnswers.where(call), response.code(), elapsed(start));
-            return TokenAnswers.interpret(call, response.code(), body, maxResponseBytes,
-                    response.headers().get("Retry-After"), clock);
+            return TokenAnswers.interpret(call, response.code(), body, settings.maxResponseBytes(),
+                    response.headers().get("Retry-After"), settings.clock());
         } catch (TokenException e) {
             LOG.debug("{} failed after {} ms: {}", TokenAnswers.where(call), elapsed(start), e.getMessage());
             throw e;
@@ -148,7 +131,7 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
         try {
             return factory.create().execute();
         } catch (IOException e) {
-            throw NetworkFailures.of(call, e, hostPort, connectTimeout, readTimeout);
+            throw NetworkFailures.of(call, e, settings);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // OkHttp or Retrofit refusing a request it cannot build; its message may quote a value
             throw new TokenException(new Failure.Rejected(Failure.Subject.REQUEST, OptionalInt.empty(), Optional.empty(),
@@ -171,174 +154,26 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
 
     @Override
     public String toString() {
-        return "RetrofitTokenRefresher[" + baseUrl + ", connect " + connectTimeout.toMillis() + " ms, read "
-                + readTimeout.toMillis() + " ms, " + trustDescription
-                + proxy.map(p -> ", proxy " + p.getHostString() + ":" + p.getPort()).orElse("")
-                + (closed.get() ? ", closed" : "") + "]";
+        return "RetrofitTokenRefresher[" + settings + (closed.get() ? ", closed" : "") + "]";
     }
 
-    private static String version() {
-        try (InputStream in = RetrofitTokenRefresher.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
+    /**
+     * Settings for a {@link RetrofitTokenRefresher}: the setters of {@link HttpRefresherBuilder}, each returning this
+     * builder. Not thread-safe; {@link #build()} checks everything.
+     */
+    public static final class Builder extends HttpRefresherBuilder<Builder, RetrofitTokenRefresher> {
+        private Builder() {
+            super("RetrofitTokenRefresher", "retrofit");
         }
-    }
 
-    /** Settings for a {@link RetrofitTokenRefresher}. Not thread-safe; {@link #build()} checks everything. */
-    public static final class Builder {
-        private URI baseUrl;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private TrustMaterial trust;
-        private InetSocketAddress proxy;
-        private boolean allowPlainHttp;
-        private String userAgent;
-        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-        private Clock clock = Clock.systemUTC();
-
-        private Builder() {}
-
-        /**
-         * The FortiCNP base URL, e.g. {@link #GLOBAL_BASE_URL} or {@link #EU_BASE_URL}; a path
-         * prefix is kept (for a gateway in front of the API). Required.
-         */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl == null");
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /** The base URL as a string; see {@link #baseUrl(URI)}. */
-        public Builder baseUrl(String baseUrl) {
-            Objects.requireNonNull(baseUrl, "baseUrl == null");
-            try {
-                return baseUrl(URI.create(baseUrl.strip()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("baseUrl is not a valid URL");
-            }
-        }
-
-        /** How long to wait for a TCP (and TLS) connection; default 10 s. */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /** The longest wait for the next bytes of the answer (OkHttp's read timeout); default 30 s. */
-        public Builder readTimeout(Duration timeout) {
-            this.readTimeout = positive(timeout, "readTimeout");
-            return this;
-        }
-
-        /**
-         * Trust exactly the certificates in this loaded key store instead of the JVM's default.
-         * Exclusive with the other trust options.
-         */
-        public Builder trustStore(KeyStore trustStore) {
-            return trust(TrustMaterial.of(Objects.requireNonNull(trustStore, "trustStore == null")));
-        }
-
-        /**
-         * Trust exactly the certificates in this key store file (PKCS12 or JKS) instead of the JVM's
-         * default. The file is read here; a problem is an {@link IllegalArgumentException}.
-         *
-         * @param password the store's password, or null for a store without integrity check
-         */
-        public Builder trustStore(Path file, char[] password) {
-            return trust(TrustMaterial.ofTrustStoreFile(Objects.requireNonNull(file, "file == null"), password));
-        }
-
-        /**
-         * Trust exactly the PEM certificates in this file (one or more CA or self-signed server
-         * certificates) instead of the JVM's default. The file is read here.
-         */
-        public Builder trustedCertificates(Path pemFile) {
-            return trust(TrustMaterial.ofPemFile(Objects.requireNonNull(pemFile, "pemFile == null")));
-        }
-
-        private Builder trust(TrustMaterial material) {
-            if (trust != null) {
-                throw new IllegalStateException("trust material is already set (" + trust + ")");
-            }
-            this.trust = material;
-            return this;
-        }
-
-        /** Send requests through this HTTP proxy (CONNECT for https). Default: direct. */
-        public Builder proxy(InetSocketAddress proxy) {
-            this.proxy = Objects.requireNonNull(proxy, "proxy == null");
-            return this;
-        }
-
-        /** Send requests through the HTTP proxy at {@code host:port}. */
-        public Builder proxy(String host, int port) {
-            Objects.requireNonNull(host, "host == null");
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("proxy port must be 1..65535, got " + port);
-            }
-            return proxy(InetSocketAddress.createUnresolved(host, port));
-        }
-
-        /**
-         * Allow a plain {@code http://} base URL to a host that is not loopback (the credential and
-         * tokens then cross the network unencrypted). Default false; loopback is always allowed.
-         */
-        public Builder allowPlainHttp(boolean allow) {
-            this.allowPlainHttp = allow;
-            return this;
-        }
-
-        /** Replaces the {@code User-Agent}, by default {@code cnp-token/<version> (retrofit)}. */
-        public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent == null");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("userAgent must be non-blank printable ASCII");
-            }
-            this.userAgent = userAgent;
-            return this;
-        }
-
-        /** The largest response body to read; larger answers fail as malformed. Default 64 KiB. */
-        public Builder maxResponseBytes(int bytes) {
-            if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-                throw new IllegalArgumentException("maxResponseBytes must be 1 KiB..16 MiB, got " + bytes);
-            }
-            this.maxResponseBytes = bytes;
-            return this;
-        }
-
-        /** The clock {@code Retry-After} dates are read against; default the system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock == null");
-            return this;
-        }
-
-        /**
-         * Creates the refresher and its HTTP client.
-         *
-         * @throws IllegalStateException when no base URL is set
-         * @throws IllegalArgumentException for a base URL that is not acceptable
-         */
-        public RetrofitTokenRefresher build() {
-            if (baseUrl == null) {
-                throw new IllegalStateException("baseUrl is required (e.g. RetrofitTokenRefresher.GLOBAL_BASE_URL)");
-            }
-            return new RetrofitTokenRefresher(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name + " == null");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            if (d.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " is too long");
-            }
-            return d;
+        @Override
+        protected RetrofitTokenRefresher create(HttpSettings settings) {
+            return new RetrofitTokenRefresher(settings);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.feign;
+package dev.cnptoken.adapters.http.common;
 
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenCall;
@@ -22,10 +22,18 @@ import javax.net.ssl.SSLHandshakeException;
  * kind of fault and the host, never a request or response body; the I/O exception is kept as the
  * cause (JDK and HTTP-client I/O messages carry no body).
  */
-final class NetworkFailures {
+public final class NetworkFailures {
     private NetworkFailures() {}
 
-    static TokenException of(TokenCall call, IOException e, String hostPort, Duration connectTimeout, Duration readTimeout) {
+    /**
+     * The failure of {@code call} for an I/O fault talking to {@code settings}' host; the message
+     * names the kind of fault, the host and, for a timeout, the timeout.
+     */
+    public static TokenException of(TokenCall call, IOException e, HttpSettings settings) {
+        return of(call, e, settings.hostPort(), settings.connectTimeout(), settings.readTimeout());
+    }
+
+    private static TokenException of(TokenCall call, IOException e, String hostPort, Duration connectTimeout, Duration readTimeout) {
         IOException root = e;
         // some clients wrap the real fault in a plain IOException
         while (root.getClass() == IOException.class && root.getCause() instanceof IOException inner) {

@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.feign;
+package dev.cnptoken.adapters.http.common;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.retrofit;
+package dev.cnptoken.adapters.http.common;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Keeps every log line of this JVM, rendered with its throwable, for leak checks. */
-final class LogCapture extends AppenderBase<ILoggingEvent> {
+public final class LogCapture extends AppenderBase<ILoggingEvent> {
     private static final LogCapture INSTANCE = new LogCapture();
     private final List<String> lines = new ArrayList<>();
 
@@ -25,7 +25,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
     private LogCapture() {}
 
     /** Every line logged since the capture was installed (on first use of this class). */
-    static List<String> lines() {
+    public static List<String> lines() {
         synchronized (INSTANCE.lines) {
             return List.copyOf(INSTANCE.lines);
         }

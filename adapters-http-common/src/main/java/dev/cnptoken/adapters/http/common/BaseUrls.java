@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.feign;
+package dev.cnptoken.adapters.http.common;
 
 import java.net.InetAddress;
 import java.net.URI;

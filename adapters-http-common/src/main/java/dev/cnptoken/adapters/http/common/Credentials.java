@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.retrofit;
+package dev.cnptoken.adapters.http.common;
 
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The {@code Authorization} header of a login. */
-final class Credentials {
+public final class Credentials {
     private Credentials() {}
 
     /**
@@ -16,7 +16,7 @@ final class Credentials {
      * @throws TokenException {@code Rejected} of the credential when it holds a character an HTTP
      *     header cannot carry (outside printable ASCII)
      */
-    static String basicHeader(ApiCredential credential) {
+    public static String basicHeader(ApiCredential credential) {
         String value = credential.value();
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

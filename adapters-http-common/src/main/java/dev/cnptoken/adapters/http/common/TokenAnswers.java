@@ -1,4 +1,4 @@
-package dev.cnptoken.adapters.http.feign;
+package dev.cnptoken.adapters.http.common;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * in a message (it holds secrets); of an error body only the RFC 6749 {@code error} and {@code
  * error_description} are.
  */
-final class TokenAnswers {
+public final class TokenAnswers {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -37,7 +37,7 @@ final class TokenAnswers {
      * Reads at most {@code cap + 1} bytes of {@code in} (closing it), so the caller can tell an
      * oversized body by its length.
      */
-    static byte[] readCapped(InputStream in, int cap) throws IOException {
+    public static byte[] readCapped(InputStream in, int cap) throws IOException {
         try (in) {
             byte[] buf = new byte[Math.min(cap + 1, 8192)];
             byte[] out = new byte[0];
@@ -61,7 +61,7 @@ final class TokenAnswers {
      * @param body the body, at most {@code cap + 1} bytes; longer than {@code cap} means oversized
      * @param retryAfterHeader the {@code Retry-After} header, or null
      */
-    static TokenGrant interpret(TokenCall call, int status, byte[] body, int cap, String retryAfterHeader, Clock clock) {
+    public static TokenGrant interpret(TokenCall call, int status, byte[] body, int cap, String retryAfterHeader, Clock clock) {
         boolean oversized = body.length > cap;
         if (status >= 200 && status < 300) {
             if (oversized) {
@@ -103,7 +103,8 @@ final class TokenAnswers {
                 TokenResponses.parseRetryAfter(retryAfterHeader, clock.instant())));
     }
 
-    static String where(TokenCall call) {
+    /** {@code login} or {@code refresh}, for messages. */
+    public static String where(TokenCall call) {
         return call == TokenCall.LOGIN ? "login" : "refresh";
     }
 

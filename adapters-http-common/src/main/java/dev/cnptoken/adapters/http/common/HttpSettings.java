@@ -1,0 +1,94 @@
+package dev.cnptoken.adapters.http.common;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The checked settings of an HTTP token refresher, as {@link HttpRefresherBuilder#build()} hands
+ * them to the adapter: base URL (absolute, no trailing slash), timeouts, TLS trust, proxy, {@code
+ * User-Agent}, response cap and clock. Immutable. Holds no secret.
+ */
+public final class HttpSettings {
+    private final URI baseUrl;
+    private final String hostPort;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final TrustMaterial trust;
+    private final Optional<InetSocketAddress> proxy;
+    private final String userAgent;
+    private final int maxResponseBytes;
+    private final Clock clock;
+
+    HttpSettings(URI baseUrl, Duration connectTimeout, Duration readTimeout, TrustMaterial trust,
+            Optional<InetSocketAddress> proxy, String userAgent, int maxResponseBytes, Clock clock) {
+        this.baseUrl = baseUrl;
+        this.hostPort = BaseUrls.hostPort(baseUrl);
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.trust = trust;
+        this.proxy = proxy;
+        this.userAgent = userAgent;
+        this.maxResponseBytes = maxResponseBytes;
+        this.clock = clock;
+    }
+
+    /** The checked base URL, without a trailing slash; a path prefix is kept. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** {@code host:port} of the base URL, for messages. */
+    public String hostPort() {
+        return hostPort;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** A TLS context that trusts exactly the configured certificates (or the JVM's default). */
+    public SSLContext sslContext() {
+        return trust.sslContext();
+    }
+
+    /** The trust manager inside {@link #sslContext()}. */
+    public X509TrustManager trustManager() {
+        return trust.trustManager();
+    }
+
+    /** The HTTP proxy, or empty for direct connections. */
+    public Optional<InetSocketAddress> proxy() {
+        return proxy;
+    }
+
+    /** The {@code User-Agent} to send: the configured one or {@code cnp-token/<version> (<library>)}. */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /** The largest response body to read; a longer one fails as malformed. */
+    public int maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /** The clock {@code Retry-After} dates are read against. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Base URL, timeouts, trust and proxy, as an adapter's {@code toString()} shows them. */
+    @Override
+    public String toString() {
+        return baseUrl + ", connect " + connectTimeout.toMillis() + " ms, read " + readTimeout.toMillis() + " ms, "
+                + trust + proxy.map(p -> ", proxy " + p.getHostString() + ":" + p.getPort()).orElse("");
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Support shared by the HTTP {@link dev.cnptoken.domain.port.TokenRefresher} adapters ({@code
+ * adapters-http-feign}, {@code adapters-http-retrofit}): the common builder settings, TLS trust,
+ * base URL checks, the login header, decoding of token answers and translation of I/O faults.
+ *
+ * <p>Not an API for adopters: these types are public only so that the adapters' packages can use
+ * them, and may change with any release. Build a refresher through {@code FeignTokenRefresher} or
+ * {@code RetrofitTokenRefresher} instead.
+ */
+package dev.cnptoken.adapters.http.common;
