@@ -121,7 +121,7 @@ public final class TokenEngine implements AutoCloseable {
      */
     public TokenHandle handle(AccountId account) {
         Objects.requireNonNull(account, "account == null");
-        return new TokenHandle(this, account, slot(account));
+        return new TokenHandle(this, account, slot(account), clock, coarse);
     }
 
     /** Stops the clock ticker, if {@link Builder#clockResolution} started one. Idempotent. */
@@ -130,14 +130,6 @@ public final class TokenEngine implements AutoCloseable {
         if (coarse != null) {
             coarse.stop();
         }
-    }
-
-    AccessToken currentToken(AccountId account, Object slotRef) {
-        Cached c = ((Slot) slotRef).cached;
-        if (c != null && nowMillis() < c.serveUntil) {
-            return c.token;
-        }
-        return slowToken(account);
     }
 
     private long nowMillis() {
@@ -261,7 +253,7 @@ public final class TokenEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
-    private AccessToken slowToken(AccountId account) {
+    AccessToken slowToken(AccountId account) {
         Objects.requireNonNull(account, "account == null");
         Slot slot = slot(account);
         Cached c = slot.cached;
@@ -687,7 +679,7 @@ public final class TokenEngine implements AutoCloseable {
     }
 
     /** What the hit path reads: one volatile field, one immutable object. */
-    private static final class Cached {
+    static final class Cached {
         final AccessToken token;
         /** Serve from memory until this epoch millisecond. */
         final long serveUntil;
@@ -702,7 +694,7 @@ public final class TokenEngine implements AutoCloseable {
     }
 
     /** Per-account state. Fields other than {@code cached} are written under {@code lock}. */
-    private static final class Slot {
+    static final class Slot {
         final AccountId account;
         final ReentrantLock lock = new ReentrantLock();
         volatile Cached cached;

@@ -2,6 +2,7 @@ package dev.cnptoken.domain.engine;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
@@ -12,12 +13,17 @@ import java.util.function.Supplier;
 public final class TokenHandle implements Supplier<AccessToken> {
     private final TokenEngine engine;
     private final AccountId account;
-    private final Object slot;
+    private final TokenEngine.Slot slot;
+    private final Clock clock;
+    /** The engine's coarse clock, or null when it reads the clock on every call. */
+    private final CoarseClock coarse;
 
-    TokenHandle(TokenEngine engine, AccountId account, Object slot) {
+    TokenHandle(TokenEngine engine, AccountId account, TokenEngine.Slot slot, Clock clock, CoarseClock coarse) {
         this.engine = engine;
         this.account = account;
         this.slot = slot;
+        this.clock = clock;
+        this.coarse = coarse;
     }
 
     /** The account this handle serves. */
@@ -32,7 +38,11 @@ public final class TokenHandle implements Supplier<AccessToken> {
      */
     @Override
     public AccessToken get() {
-        return engine.currentToken(account, slot);
+        TokenEngine.Cached c = slot.cached;
+        if (c != null && (coarse != null ? coarse.millis() : clock.millis()) < c.serveUntil) {
+            return c.token;
+        }
+        return engine.slowToken(account);
     }
 
     @Override
