@@ -98,7 +98,7 @@ class LibraryUsageTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
 
-            // A scheduled job instead brings the account up to date until its next run, and exits.
+            // A scheduled job (here every 15 minutes) calls refresh instead: no token expires before its next run.
             RefreshOutcome outcome = engine.refresh(account, false, Duration.ofMinutes(15));
             if (!outcome.result().fresh()) {
                 throw new IllegalStateException("cnp-token: " + outcome.failure().orElseThrow());
@@ -180,7 +180,8 @@ class LibraryUsageTest {
         assertThat(text(bom, "version")).as("bom version = parent version").isEqualTo(version);
         assertThat(managedOwnArtifacts(bom, "${project.version}")).containsExactlyInAnyOrderElementsOf(published);
         assertThat(managedOwnArtifacts(parent, "${project.version}")).containsExactlyInAnyOrderElementsOf(published);
-        for (String plugin : List.of("install-plugin.version", "deploy-plugin.version", "site-plugin.version")) {
+        for (String plugin : List.of("clean-plugin.version", "install-plugin.version", "deploy-plugin.version",
+                "site-plugin.version")) {
             assertThat(text(child(bom, "properties"), plugin)).as(plugin)
                     .isEqualTo(text(child(parent, "properties"), plugin));
         }
