@@ -261,7 +261,9 @@ class LibraryUsageTest {
         Set<String> ids = new LinkedHashSet<>();
         Element dependencies = child(child(project, "dependencyManagement"), "dependencies");
         for (Element dependency : children(dependencies, "dependency")) {
-            if (text(dependency, "groupId").equals("dev.cnptoken")) {
+            // a test-jar (shared test support) is not a published artifact of its own
+            boolean testJar = "test-jar".equals(text(dependency, "type"));
+            if (text(dependency, "groupId").equals("dev.cnptoken") && !testJar) {
                 assertThat(text(dependency, "version")).as(text(dependency, "artifactId")).isEqualTo(expectedVersion);
                 assertThat(ids.add(text(dependency, "artifactId"))).as("listed once").isTrue();
             }

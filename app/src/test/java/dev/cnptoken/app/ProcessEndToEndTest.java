@@ -155,7 +155,7 @@ class ProcessEndToEndTest {
                         assertThat(line).as("a JSON log line from '%s'", c.name()).startsWith("{").endsWith("}"));
             }
         }
-        assertThat(rotate.stderr()).as("rotate logs what it did").contains("rotate=refreshed");
+        assertThat(rotate.stderr()).as("rotate logs what it did").contains("event=refreshed");
 
         Set<String> secrets = new HashSet<>(sim.issuedSecrets());
         secrets.add(credential.value());
