@@ -130,7 +130,7 @@ public final class VaultTokenStore implements TokenStore {
         }
         String path = refreshPath(account);
         Map<String, Object> fields = StateCodec.refreshFields(next);
-        OptionalLong written = writeWithCas(path, fields, expectedVersion);
+        OptionalLong written = writeOrFindOut(account, path, fields, expectedVersion, next);
         if (written.isEmpty() && expectedVersion == ABSENT) {
             // KV v2 keeps the version count of a deleted secret: "absent" may mean cas = that count.
             OptionalLong deletedAt = deletedVersion(path);
@@ -199,6 +199,39 @@ public final class VaultTokenStore implements TokenStore {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /**
+     * {@link #writeWithCas}, and when its outcome is unknown (the connection broke after the request
+     * may have been sent, e.g. a pooled connection the server had closed) the secret is read back to
+     * find out, never written blindly again: our state at the next version means it landed; the
+     * version unchanged means it did not, and it is sent once more; anything else means another
+     * writer won.
+     */
+    private OptionalLong writeOrFindOut(AccountId account, String path, Map<String, Object> fields, long cas, TokenState next) {
+        try {
+            return writeWithCas(path, fields, cas);
+        } catch (TokenException unknown) {
+            if (!unknown.getMessage().endsWith(VaultFailures.MAYBE_WRITTEN)) {
+                throw unknown;
+            }
+            Optional<VersionedState> now;
+            try {
+                now = read(account);
+            } catch (TokenException stillFailing) {
+                throw unknown;
+            }
+            long current = now.map(VersionedState::version).orElse(ABSENT);
+            if (current == cas + 1 && now.get().state().equals(StateCodec.asStored(next))) {
+                LOG.debug("vault: write of {} had an unknown outcome; it landed as version {}", apiData(path), current);
+                return OptionalLong.of(current);
+            }
+            if (current == cas) {
+                LOG.debug("vault: write of {} had an unknown outcome; it did not land, sending it again", apiData(path));
+                return writeWithCas(path, fields, cas);
+            }
+            return OptionalLong.empty();
+        }
+    }
 
     /** The new KV version, or empty when the check-and-set did not match. */
     private OptionalLong writeWithCas(String path, Map<String, Object> fields, long cas) {
@@ -310,6 +343,15 @@ public final class VaultTokenStore implements TokenStore {
      * One request with a token valid now. A 403 with an AppRole token leads to one new login and one
      * retry (the token may have been revoked or expired early); a 403 then is the policy's answer.
      */
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private LogicalResponse send(String action, String apiPath, Call call) {
         for (int attempt = 0; ; attempt++) {
             Vault vault = session.vault();
@@ -317,6 +359,11 @@ public final class VaultTokenStore implements TokenStore {
             try {
                 r = call.run(vault);
             } catch (VaultException e) {
+                // A read or list is idempotent: one more try on a fresh connection covers a pooled
+                // connection that the server had closed meanwhile.
+                if (attempt == 0 && (action.equals("read") || action.equals("list")) && causedByIo(e)) {
+                    continue;
+                }
                 throw VaultFailures.fromException(action, apiPath, e);
             } catch (RuntimeException e) {
                 // the driver's own bug or surprise; its message is not ours to vouch for
