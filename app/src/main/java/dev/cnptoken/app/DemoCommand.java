@@ -65,8 +65,10 @@ final class DemoCommand implements Callable<Integer> {
         AppConfig config = root.config();
         if (!root.verbose) {
             Logging.configure(config.logFormat(), false);
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                    .setLevel(ch.qos.logback.classic.Level.WARN);
+            // the demo tells its own story on standard output; only warnings go to the log
+            for (String own : new String[] {"cnp-token", "dev.cnptoken"}) {
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(own)).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
         }
         out = root.io.out();
         SteppingClock clock = SteppingClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
