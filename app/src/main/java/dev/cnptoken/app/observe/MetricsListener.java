@@ -58,12 +58,10 @@ public final class MetricsListener implements TokenEventListener {
         String account = event.account().name();
         if (event instanceof TokenEvent.Refreshed e) {
             count("refreshed", account);
-            Timer.builder("cnp_token_refresh_seconds").tag("account", account).tag("call", "refresh")
-                    .description("Latency of a FortiCNP call and its store write").register(registry).record(e.latency());
+            latency(account, "refresh", e.latency());
         } else if (event instanceof TokenEvent.LoggedIn e) {
             count("logged_in", account);
-            Timer.builder("cnp_token_refresh_seconds").tag("account", account).tag("call", "login")
-                    .description("Latency of a FortiCNP call and its store write").register(registry).record(e.latency());
+            latency(account, "login", e.latency());
         } else if (event instanceof TokenEvent.Adopted) {
             count("adopted", account);
         } else if (event instanceof TokenEvent.Failed e) {
@@ -73,6 +71,11 @@ public final class MetricsListener implements TokenEventListener {
             Counter.builder("cnp_token_lease_takeovers_total").tag("account", account)
                     .description("Leases taken over from an instance that died").register(registry).increment();
         }
+    }
+
+    private void latency(String account, String call, Duration latency) {
+        Timer.builder("cnp_token_refresh_seconds").tag("account", account).tag("call", call)
+                .description("Latency of a FortiCNP call and its store write").register(registry).record(latency);
     }
 
     private void count(String result, String account) {

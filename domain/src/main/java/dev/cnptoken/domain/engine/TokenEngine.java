@@ -378,7 +378,6 @@ public final class TokenEngine implements AutoCloseable {
         // another instance created the account first: take what it stored
         Optional<VersionedState> theirs = store.read(account);
         if (theirs.isPresent()) {
-            observe(slot, theirs.get(), clock.instant());
             succeeded(slot, theirs.get(), clock.instant());
             emit(new TokenEvent.Adopted(account, theirs.get().state().accessExpiresAt()));
             return outcome(slot, RefreshOutcome.Result.ADOPTED, Optional.empty(), slot.dueAt);
