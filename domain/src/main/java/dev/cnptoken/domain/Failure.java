@@ -156,7 +156,19 @@ public sealed interface Failure
             /** The store refused access (ACL, Vault policy, file permissions). */
             PERMISSION_DENIED(false),
             /** Stored data that cannot be read (corrupt, truncated, wrong key, unknown schema). */
-            CORRUPT(false);
+            CORRUPT(false),
+            /**
+             * The store refused the request as invalid for its setup (a Vault mount that does not
+             * exist or is not KV v2, a malformed path): an operator must fix the configuration.
+             */
+            MISCONFIGURED(false),
+            /**
+             * A write failed in a way that leaves its outcome unknown: it may or may not have taken
+             * place (a connection lost after the request was sent). Only {@link
+             * dev.cnptoken.domain.port.TokenStore#compareAndSet} reports it; the caller reads the
+             * account again to find out, and never repeats the write blindly.
+             */
+            OUTCOME_UNKNOWN(true);
 
             private final boolean retryable;
 

@@ -48,8 +48,11 @@ public interface TokenStore {
      *
      * @return {@link CasResult.Written} with the new version, or {@link CasResult.Conflict} when the
      *     version had moved on
-     * @throws TokenException with a {@code StoreFailure} when the store cannot be written; the write
-     *     then did not happen, or the implementation could not tell and says so in the message
+     * @throws TokenException with a {@code StoreFailure} when the store cannot be written. With any
+     *     reason but {@link dev.cnptoken.domain.Failure.StoreFailure.Reason#OUTCOME_UNKNOWN} the
+     *     write did not happen. With {@code OUTCOME_UNKNOWN} it may or may not have happened (the
+     *     request was sent, the answer was lost): the caller reads the account again to find out
+     *     and must not repeat the write blindly
      */
     CasResult compareAndSet(AccountId account, long expectedVersion, TokenState next);
 
