@@ -4,6 +4,7 @@ import dev.cnptoken.domain.AccessToken;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -34,7 +35,8 @@ final class JwtExpiry {
             return Optional.empty();
         }
         try {
-            byte[] payload = Base64.getUrlDecoder().decode(stripPadding(parts[1]));
+            // decoded leniently (a broken byte becomes U+FFFD), as before: only exp matters here
+            String payload = new String(Base64.getUrlDecoder().decode(stripPadding(parts[1])), StandardCharsets.UTF_8);
             Optional<BigDecimal> exp = seconds(StrictJson.parse(payload) instanceof Map<?, ?> claims
                     ? claims.get("exp") : null);
             // below 1 s also keeps a tiny exp with an enormous negative exponent away from setScale

@@ -81,7 +81,9 @@ class StrictJsonTest {
         "01", "-01", "[00]", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "NaN", "Infinity", "-Infinity",
         "\"\\x41\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\U0041\"", "\"\\'\"", "\"\\", "\"abc", "tru", "nul", "True",
         "[1] x", "{} {}", "1 2", "nullnull", "\"a\"\"b\"", "", " ", "[", "{", "]", "}", "{\"a\":1", "[1,2",
-        "\u00a01", "1\u00a0", "/*c*/1", "1 // c", "\ufeff{}"
+        "\u00a01", "1\u00a0", "/*c*/1", "1 // c", "\ufeff{}",
+        // beyond the domain parser's list: other white space, missing values, odd number forms
+        "\f1", "\u000b1", "1\u0000", "[1,,2]", "[1e+]", "-NaN", "1.0e", "\u20281"
     })
     void rejectsInvalidJson(String text) {
         StrictJson.Refused e = catchThrowableOfType(StrictJson.Refused.class, () -> StrictJson.parse(text));
