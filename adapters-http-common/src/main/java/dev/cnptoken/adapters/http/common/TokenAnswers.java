@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -57,6 +58,9 @@ public final class TokenAnswers {
      *     token answer, else with the classified failure
      */
     public static TokenGrant interpret(TokenCall call, int status, byte[] body, int cap, String retryAfterHeader, Clock clock) {
+        Objects.requireNonNull(call, "call == null");
+        Objects.requireNonNull(body, "body == null");
+        Objects.requireNonNull(clock, "clock == null");
         boolean oversized = body.length > cap;
         if (status >= 200 && status < 300) {
             if (oversized) {
