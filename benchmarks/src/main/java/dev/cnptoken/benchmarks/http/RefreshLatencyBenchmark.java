@@ -1,15 +1,13 @@
 package dev.cnptoken.benchmarks.http;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
+import dev.cnptoken.adapters.http.common.TokenAnswers;
 import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.domain.TokenGrant;
-import dev.cnptoken.domain.TokenResponses;
 import dev.cnptoken.testkit.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,8 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code rawHttpClient}: the same POST, body read as bytes; the transport floor.
- *   <li>{@code rawHttpClientDecoded}: the same, plus the Jackson decode and domain mapping the
- *       adapters do, so adapter minus this is the pure library overhead.
+ *   <li>{@code rawHttpClientDecoded}: the same, plus the decoding the adapters do ({@link
+ *       TokenAnswers}: strict Jackson and the FortiCNP wire rules), so adapter minus this is the pure
+ *       library overhead.
  *   <li>{@code feign}, {@code retrofit}: {@code TokenRefresher.refresh} of each adapter.
  * </ul>
  */
@@ -53,8 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class RefreshLatencyBenchmark {
-    private static final ObjectMapper MAPPER =
-            JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final Clock CLOCK = Clock.systemUTC();
 
     private FortiCnpSimulator simulator;
     private FeignTokenRefresher feign;
@@ -100,9 +98,9 @@ public class RefreshLatencyBenchmark {
 
     @Benchmark
     public TokenGrant rawHttpClientDecoded() throws IOException, InterruptedException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = MAPPER.readValue(rawHttpClient(), Map.class);
-        return TokenResponses.toGrant(TokenCall.REFRESH, fields);
+        // the adapters' own decoding: strict Jackson and the FortiCNP wire rules of adapters-http-common
+        return TokenAnswers.interpret(TokenCall.REFRESH, 200, rawHttpClient(),
+                HttpRefresherBuilder.DEFAULT_MAX_RESPONSE_BYTES, null, CLOCK);
     }
 
     @Benchmark

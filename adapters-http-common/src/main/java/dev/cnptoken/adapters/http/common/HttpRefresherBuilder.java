@@ -22,7 +22,10 @@ import java.util.Properties;
  * @param <R> the refresher it builds
  */
 public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>, R extends TokenRefresher> {
-    /** FortiCNP, global region. */
+    /**
+     * FortiCNP, global region. This and {@link #EU_BASE_URL} are the one definition of the FortiCNP
+     * hosts: the adapters' constants and the application's presets refer to them.
+     */
     public static final URI GLOBAL_BASE_URL = URI.create("https://www.forticnp.com");
     /** FortiCNP, European region. */
     public static final URI EU_BASE_URL = URI.create("https://eu.forticnp.com");

@@ -1,36 +1,27 @@
 package dev.cnptoken.adapters.http.common;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenGrant;
-import dev.cnptoken.domain.TokenResponses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Turns an HTTP answer to a token call into a grant or a {@link TokenException}. JSON is decoded
- * here with Jackson; every FortiCNP wire rule (fields, {@code expires}, error classification,
- * {@code Retry-After}) is the domain's {@link TokenResponses}. A token response body is never quoted
- * in a message (it holds secrets); of an error body only the RFC 6749 {@code error} and {@code
- * error_description} are.
+ * Turns an HTTP answer to a token call into a grant or a {@link TokenException}: the one entry to
+ * the FortiCNP wire rules both HTTP adapters share. The body is decoded by {@code StrictJson}
+ * (Jackson); a success is read by {@code GrantReader} ({@code expires} by {@code ExpiresField},
+ * the JWT {@code exp} fallback by {@code JwtExpiry}); a failure is classified by {@code
+ * FailureClassifier} with the delay {@code RetryAfter} reads. A token answer body is never quoted in
+ * a message (it holds secrets); of an error body only the RFC 6749 {@code error} and {@code
+ * error_description} are, token-shaped text redacted.
  */
 public final class TokenAnswers {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private TokenAnswers() {}
 
     /**
@@ -58,10 +49,18 @@ public final class TokenAnswers {
     }
 
     /**
+     * The grant a 2xx answer carries, or the typed failure of any other answer.
+     *
      * @param body the body, at most {@code cap + 1} bytes; longer than {@code cap} means oversized
      * @param retryAfterHeader the {@code Retry-After} header, or null
+     * @param clock what a {@code Retry-After} date is measured against
+     * @throws TokenException with {@link Failure.Malformed} for a 2xx answer that is not a usable
+     *     token answer, else with the classified failure
      */
     public static TokenGrant interpret(TokenCall call, int status, byte[] body, int cap, String retryAfterHeader, Clock clock) {
+        Objects.requireNonNull(call, "call == null");
+        Objects.requireNonNull(body, "body == null");
+        Objects.requireNonNull(clock, "clock == null");
         boolean oversized = body.length > cap;
         if (status >= 200 && status < 300) {
             if (oversized) {
@@ -72,35 +71,31 @@ public final class TokenAnswers {
             }
             Object decoded;
             try {
-                decoded = MAPPER.readValue(body, Object.class);
-            } catch (JsonProcessingException e) {
-                // Jackson's message can quote the body; keep only the position
-                throw malformed(where(call) + " answer is not valid JSON (line " + e.getLocation().getLineNr()
-                        + ", column " + e.getLocation().getColumnNr() + ")");
-            } catch (IOException e) {
-                throw malformed(where(call) + " answer is not valid JSON");
+                decoded = StrictJson.parse(body);
+            } catch (StrictJson.Refused e) {
+                throw malformed(where(call) + " answer is " + e.getMessage());
             }
             if (!(decoded instanceof Map<?, ?> map)) {
                 throw malformed(where(call) + " answer is not a JSON object");
             }
             @SuppressWarnings("unchecked")
             Map<String, ?> fields = (Map<String, ?>) map;
-            return TokenResponses.toGrant(call, fields);
+            return GrantReader.read(call, fields);
         }
         Optional<String> error = Optional.empty();
         Optional<String> description = Optional.empty();
         if (!oversized && body.length > 0) {
             try {
-                if (MAPPER.readValue(body, Object.class) instanceof Map<?, ?> map) {
+                if (StrictJson.parse(body) instanceof Map<?, ?> map) {
                     error = text(map.get("error"));
                     description = text(map.get("error_description"));
                 }
-            } catch (IOException e) {
+            } catch (StrictJson.Refused e) {
                 // not an OAuth error body (an HTML page, plain text): classify by status alone
             }
         }
-        throw new TokenException(TokenResponses.classify(call, status, error, description,
-                TokenResponses.parseRetryAfter(retryAfterHeader, clock.instant())));
+        throw new TokenException(FailureClassifier.classify(call, status, error, description,
+                RetryAfter.parse(retryAfterHeader, clock.instant())));
     }
 
     /** {@code login} or {@code refresh}, for messages. */

@@ -1,7 +1,9 @@
 /**
  * Support shared by the HTTP {@link dev.cnptoken.domain.port.TokenRefresher} adapters ({@code
  * adapters-http-feign}, {@code adapters-http-retrofit}): the common builder settings, TLS trust,
- * base URL checks, the login header, decoding of token answers and translation of I/O faults.
+ * base URL checks, the login header, the FortiCNP wire rules (strict JSON decoding through Jackson,
+ * token answers to grants, {@code expires} and JWT {@code exp}, error classification, {@code
+ * Retry-After}) and translation of I/O faults.
  *
  * <p>Not an API for adopters: these types are public only so that the adapters' packages can use
  * them, and may change with any release. Build a refresher through {@code FeignTokenRefresher} or

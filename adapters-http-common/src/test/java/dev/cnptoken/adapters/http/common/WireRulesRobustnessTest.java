@@ -1,8 +1,13 @@
-package dev.cnptoken.domain;
+package dev.cnptoken.adapters.http.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cnptoken.domain.AccessToken;
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenCall;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.TokenGrant;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -29,9 +34,9 @@ class WireRulesRobustnessTest {
     void toGrantAnswersAnyDecodedObjectWithAGrantOrATypedFailure(
             @ForAll("responses") Map<String, Object> body, @ForAll TokenCall call) {
         Throwable t = catchThrowable(() -> {
-            TokenGrant grant = TokenResponses.toGrant(call, body);
+            TokenGrant grant = GrantReader.read(call, body);
             assertThat(grant.tokenType()).isEqualTo("bearer");
-            assertThat(grant.expiresAt()).isAfter(Instant.EPOCH).isBeforeOrEqualTo(TokenResponses.LATEST_PLAUSIBLE_EXPIRY);
+            assertThat(grant.expiresAt()).isAfter(Instant.EPOCH).isBeforeOrEqualTo(ExpiresField.LATEST_PLAUSIBLE_EXPIRY);
             if (call == TokenCall.LOGIN) {
                 assertThat(grant.refreshToken()).isPresent();
             }
@@ -46,8 +51,8 @@ class WireRulesRobustnessTest {
 
     @Property(tries = 1000)
     void parseExpiresAnswersAnyValueWithAnInstantOrATypedFailure(@ForAll("fieldValues") Object raw) {
-        Throwable t = catchThrowable(() -> assertThat(TokenResponses.parseExpires(raw))
-                .isAfter(Instant.EPOCH).isBeforeOrEqualTo(TokenResponses.LATEST_PLAUSIBLE_EXPIRY));
+        Throwable t = catchThrowable(() -> assertThat(ExpiresField.parse(raw))
+                .isAfter(Instant.EPOCH).isBeforeOrEqualTo(ExpiresField.LATEST_PLAUSIBLE_EXPIRY));
         if (t != null) {
             assertThat(t).isInstanceOf(TokenException.class);
             assertThat(t.getMessage()).contains("expires").doesNotContain("SENTINEL");
@@ -56,20 +61,20 @@ class WireRulesRobustnessTest {
 
     @Property(tries = 1000)
     void jwtExpiryNeverThrows(@ForAll("tokenLike") String value) {
-        Optional<Instant> exp = TokenResponses.jwtExpiry(new AccessToken(value));
-        exp.ifPresent(i -> assertThat(i).isAfter(Instant.EPOCH).isBeforeOrEqualTo(TokenResponses.LATEST_PLAUSIBLE_EXPIRY));
+        Optional<Instant> exp = JwtExpiry.of(new AccessToken(value));
+        exp.ifPresent(i -> assertThat(i).isAfter(Instant.EPOCH).isBeforeOrEqualTo(ExpiresField.LATEST_PLAUSIBLE_EXPIRY));
     }
 
     @Property(tries = 1000)
     void parseRetryAfterNeverThrowsNorGoesNegative(@ForAll("headers") String header) {
-        Optional<Duration> d = TokenResponses.parseRetryAfter(header, NOW);
+        Optional<Duration> d = RetryAfter.parse(header, NOW);
         d.ifPresent(x -> assertThat(x.isNegative()).isFalse());
     }
 
     @Property(tries = 1000)
     void everyStatusIsClassifiedAndOnlyTransientOnesAreRetryable(
             @ForAll @IntRange(min = 100, max = 599) int status, @ForAll TokenCall call) {
-        Failure f = TokenResponses.classify(call, status, Optional.empty(), Optional.empty(), Optional.empty());
+        Failure f = FailureClassifier.classify(call, status, Optional.empty(), Optional.empty(), Optional.empty());
         boolean transientStatus = status == 408 || status == 425 || status == 429 || status >= 500;
         assertThat(f.retryable()).isEqualTo(transientStatus);
         assertThat(f).isInstanceOf(transientStatus ? Failure.Unavailable.class : Failure.Rejected.class);
@@ -84,7 +89,7 @@ class WireRulesRobustnessTest {
     void anyOauthCodeAndDescriptionGiveAPrintableOneLineDescription(
             @ForAll("headers") String code, @ForAll("headers") String description, @ForAll TokenCall call,
             @ForAll @IntRange(min = 400, max = 599) int status) {
-        Failure f = TokenResponses.classify(call, status, Optional.of(code), Optional.of(description), Optional.empty());
+        Failure f = FailureClassifier.classify(call, status, Optional.of(code), Optional.of(description), Optional.empty());
         assertThat(f.describe().chars().filter(Character::isISOControl).count()).isZero();
         assertThat(f.describe().length()).isLessThan(600);
     }

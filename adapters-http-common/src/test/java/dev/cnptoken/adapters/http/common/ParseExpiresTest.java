@@ -1,8 +1,11 @@
-package dev.cnptoken.domain;
+package dev.cnptoken.adapters.http.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.FailureNote;
+import dev.cnptoken.domain.TokenException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -19,7 +22,7 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link TokenResponses#parseExpires}: every accepted form of epoch milliseconds, and the rejects. */
+/** {@link ExpiresField#parse}: every accepted form of epoch milliseconds, and the rejects. */
 class ParseExpiresTest {
     private static final long EARLIEST = 1_000_000_000_000L;
     /** 2100-01-01T00:00:00Z in epoch milliseconds: the latest accepted value. */
@@ -30,25 +33,25 @@ class ParseExpiresTest {
     @Test
     void readsTheDocumentedSampleInExponentForm() {
         Instant expected = Instant.parse("2020-03-23T22:26:01.532Z");
-        assertThat(TokenResponses.parseExpires(1.585002361532E12)).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires(new BigDecimal("1.585002361532E12"))).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires("1.585002361532E12")).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires(1585002361532L)).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires("1585002361532.0")).isEqualTo(expected);
+        assertThat(ExpiresField.parse(1.585002361532E12)).isEqualTo(expected);
+        assertThat(ExpiresField.parse(new BigDecimal("1.585002361532E12"))).isEqualTo(expected);
+        assertThat(ExpiresField.parse("1.585002361532E12")).isEqualTo(expected);
+        assertThat(ExpiresField.parse(1585002361532L)).isEqualTo(expected);
+        assertThat(ExpiresField.parse("1585002361532.0")).isEqualTo(expected);
     }
 
     @Test
     void acceptsTheLatestPlausibleExpiryItself() {
-        assertThat(TokenResponses.parseExpires(LATEST)).isEqualTo(TokenResponses.LATEST_PLAUSIBLE_EXPIRY);
-        assertThat(TokenResponses.LATEST_PLAUSIBLE_EXPIRY).isEqualTo(Instant.parse("2100-01-01T00:00:00Z"));
+        assertThat(ExpiresField.parse(LATEST)).isEqualTo(ExpiresField.LATEST_PLAUSIBLE_EXPIRY);
+        assertThat(ExpiresField.LATEST_PLAUSIBLE_EXPIRY).isEqualTo(Instant.parse("2100-01-01T00:00:00Z"));
     }
 
     @Test
     void acceptsBigIntegersAndFloats() {
-        assertThat(TokenResponses.parseExpires(BigInteger.valueOf(1585002361532L)))
+        assertThat(ExpiresField.parse(BigInteger.valueOf(1585002361532L)))
                 .isEqualTo(Instant.ofEpochMilli(1585002361532L));
         // a float holds about 7 digits: it is read as the decimal it prints as
-        assertThat(TokenResponses.parseExpires(2.0E12f))
+        assertThat(ExpiresField.parse(2.0E12f))
                 .isEqualTo(Instant.ofEpochMilli(new BigDecimal(Float.toString(2.0E12f)).longValueExact()));
     }
 
@@ -58,7 +61,7 @@ class ParseExpiresTest {
                 EARLIEST - 1)) {
             assertThat(assertMalformed(seconds).getMessage()).contains("expires").contains("epoch seconds");
         }
-        assertThat(TokenResponses.parseExpires(EARLIEST)).isEqualTo(TokenResponses.EARLIEST_PLAUSIBLE_EXPIRY);
+        assertThat(ExpiresField.parse(EARLIEST)).isEqualTo(ExpiresField.EARLIEST_PLAUSIBLE_EXPIRY);
     }
 
     // ---- accepted forms, property-based ----
@@ -81,7 +84,7 @@ class ParseExpiresTest {
                 plain + ".000",
                 exponent,
                 exponent.replace("E", "e+"))) {
-            assertThat(TokenResponses.parseExpires(form)).as("form %s (%s)", form, form.getClass().getSimpleName())
+            assertThat(ExpiresField.parse(form)).as("form %s (%s)", form, form.getClass().getSimpleName())
                     .isEqualTo(expected);
         }
     }
@@ -97,20 +100,20 @@ class ParseExpiresTest {
             @ForAll("millisBeforeTheLatest") long millis, @ForAll("fractionDigits") String fraction) {
         Instant expected = Instant.ofEpochMilli(millis);
         String decimal = millis + "." + fraction;
-        assertThat(TokenResponses.parseExpires(new BigDecimal(decimal))).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires(decimal)).isEqualTo(expected);
+        assertThat(ExpiresField.parse(new BigDecimal(decimal))).isEqualTo(expected);
+        assertThat(ExpiresField.parse(decimal)).isEqualTo(expected);
         // the same value in exponent form: move the decimal point
         String digits = millis + fraction;
         String exponentForm = digits.charAt(0) + "." + digits.substring(1) + "E" + (Long.toString(millis).length() - 1);
-        assertThat(TokenResponses.parseExpires(exponentForm)).isEqualTo(expected);
-        assertThat(TokenResponses.parseExpires(new BigDecimal(exponentForm))).isEqualTo(expected);
+        assertThat(ExpiresField.parse(exponentForm)).isEqualTo(expected);
+        assertThat(ExpiresField.parse(new BigDecimal(exponentForm))).isEqualTo(expected);
     }
 
     @Property(tries = 300)
     void floorsADoubleWithAHalfMillisecond(@ForAll("millisBeforeTheLatest") long millis) {
         double withHalf = millis + 0.5; // exact: millis < 2^52
-        assertThat(TokenResponses.parseExpires(withHalf)).isEqualTo(Instant.ofEpochMilli(millis));
-        assertThat(TokenResponses.parseExpires(Double.toString(withHalf))).isEqualTo(Instant.ofEpochMilli(millis));
+        assertThat(ExpiresField.parse(withHalf)).isEqualTo(Instant.ofEpochMilli(millis));
+        assertThat(ExpiresField.parse(Double.toString(withHalf))).isEqualTo(Instant.ofEpochMilli(millis));
     }
 
     // ---- rejected forms ----
@@ -212,6 +215,20 @@ class ParseExpiresTest {
         TestSecrets.assertNoSecret(((Failure.Malformed) e.failure()).detail(), secretish);
     }
 
+    @Test
+    void tokenExceptionsFromTheWireRulesHoldNoSecret() {
+        // moved from the domain's FailureTest with the rules themselves
+        String access = TestSecrets.sentinel("access");
+        String refresh = TestSecrets.sentinel("refresh");
+        for (Object expires : new Object[] {access, "-" + refresh, Double.NaN, List.of(access)}) {
+            TokenException e = catchThrowableOfType(TokenException.class, () -> ExpiresField.parse(expires));
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage()).doesNotContain("SENTINEL");
+            assertThat(String.valueOf(e)).doesNotContain("SENTINEL");
+            assertThat(FailureNote.of(e.failure(), Instant.EPOCH).toString()).doesNotContain("SENTINEL");
+        }
+    }
+
     // ---- arbitraries and helpers ----
 
     @Provide
@@ -259,7 +276,7 @@ class ParseExpiresTest {
     }
 
     private static TokenException assertMalformed(Object raw) {
-        TokenException e = catchThrowableOfType(TokenException.class, () -> TokenResponses.parseExpires(raw));
+        TokenException e = catchThrowableOfType(TokenException.class, () -> ExpiresField.parse(raw));
         assertThat(e).as("parseExpires(%s) must throw TokenException", describe(raw)).isNotNull();
         assertThat(e.failure()).isInstanceOf(Failure.Malformed.class);
         assertThat(((Failure.Malformed) e.failure()).detail()).contains("expires");

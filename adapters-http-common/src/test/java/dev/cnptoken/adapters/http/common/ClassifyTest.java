@@ -1,7 +1,10 @@
-package dev.cnptoken.domain;
+package dev.cnptoken.adapters.http.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenCall;
+import dev.cnptoken.domain.TokenException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -11,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link TokenResponses#classify}: HTTP statuses and OAuth error codes to typed failures. */
+/** {@link FailureClassifier#classify}: HTTP statuses and OAuth error codes to typed failures. */
 class ClassifyTest {
     private static final Optional<Duration> RETRY_AFTER = Optional.of(Duration.ofSeconds(42));
 
@@ -78,7 +81,7 @@ class ClassifyTest {
     @ParameterizedTest(name = "{0} HTTP {1} error={2} -> {3}")
     @MethodSource("tableForBothCalls")
     void classifiesEveryStatusAndCode(TokenCall call, int status, String code, Expect expect) {
-        Failure f = TokenResponses.classify(call, status, Optional.ofNullable(code), Optional.empty(), RETRY_AFTER);
+        Failure f = FailureClassifier.classify(call, status, Optional.ofNullable(code), Optional.empty(), RETRY_AFTER);
 
         switch (expect) {
             case UNAVAILABLE -> {
@@ -115,7 +118,7 @@ class ClassifyTest {
     @EnumSource(TokenCall.class)
     void rejectsTheCallsOwnSubject(TokenCall call) {
         Failure.Rejected r = (Failure.Rejected)
-                TokenResponses.classify(call, 400, Optional.of("invalid_grant"), Optional.empty(), Optional.empty());
+                FailureClassifier.classify(call, 400, Optional.of("invalid_grant"), Optional.empty(), Optional.empty());
         if (call == TokenCall.LOGIN) {
             assertThat(r.subject()).isEqualTo(Failure.Subject.CREDENTIAL);
             assertThat(r.describe()).contains("credential");
@@ -128,7 +131,7 @@ class ClassifyTest {
 
     @Test
     void carriesAnAbsentRetryAfterAsAbsent() {
-        Failure.Unavailable u = (Failure.Unavailable) TokenResponses.classify(
+        Failure.Unavailable u = (Failure.Unavailable) FailureClassifier.classify(
                 TokenCall.REFRESH, 503, Optional.empty(), Optional.empty(), Optional.empty());
         assertThat(u.retryAfter()).isEmpty();
         assertThat(u.describe()).doesNotContain("retry after");
@@ -136,16 +139,16 @@ class ClassifyTest {
 
     @Test
     void hintsAtTheBaseUrlFor404AndRedirects() {
-        assertThat(TokenResponses.classify(TokenCall.LOGIN, 404, Optional.empty(), Optional.empty(), Optional.empty())
+        assertThat(FailureClassifier.classify(TokenCall.LOGIN, 404, Optional.empty(), Optional.empty(), Optional.empty())
                 .describe()).contains("base URL");
-        assertThat(TokenResponses.classify(TokenCall.LOGIN, 302, Optional.empty(), Optional.empty(), Optional.empty())
+        assertThat(FailureClassifier.classify(TokenCall.LOGIN, 302, Optional.empty(), Optional.empty(), Optional.empty())
                 .describe()).contains("redirect").contains("base URL");
     }
 
     @Test
     void showsTheErrorDescriptionShortenedAndWithoutControlCharacters() {
         String description = "Refresh token expired\r\nX-Injected: yes\u0000\u0085\u001b[31m " + "x y ".repeat(100);
-        String described = TokenResponses.classify(
+        String described = FailureClassifier.classify(
                         TokenCall.REFRESH, 400, Optional.of("invalid_grant"), Optional.of(description), Optional.empty())
                 .describe();
         assertThat(described).contains("Refresh token expired").contains("X-Injected: yes").contains("...");
@@ -156,14 +159,14 @@ class ClassifyTest {
     @Test
     void redactsTokenShapedTextThatAServerEchoesInItsDescription() {
         String echoed = "I4WnuRUY0xHEsoNMDvmurq_J45VHyuxa4DRWq5mevlYB1YT1yL2TUAA8vRRNNyO0";
-        String described = TokenResponses.classify(TokenCall.REFRESH, 400, Optional.of("invalid_grant"),
+        String described = FailureClassifier.classify(TokenCall.REFRESH, 400, Optional.of("invalid_grant"),
                 Optional.of("refresh token " + echoed + " is expired"), Optional.empty()).describe();
         assertThat(described).contains("refresh token [redacted] is expired").doesNotContain(echoed.substring(8, 30));
     }
 
     @Test
     void ignoresABlankDescriptionAndCleansAnOddCode() {
-        Failure.Rejected r = (Failure.Rejected) TokenResponses.classify(
+        Failure.Rejected r = (Failure.Rejected) FailureClassifier.classify(
                 TokenCall.LOGIN, 401, Optional.of("invalid_client\n"), Optional.of("   "), Optional.empty());
         assertThat(r.oauthError()).contains("invalid_client");
         assertThat(r.describe()).doesNotContain("(").doesNotContain("\n");
@@ -171,9 +174,9 @@ class ClassifyTest {
 
     @Test
     void wrapsIntoATokenExceptionWithTheSameRetryability() {
-        Failure transient_ = TokenResponses.classify(TokenCall.REFRESH, 429, Optional.empty(), Optional.empty(),
+        Failure transient_ = FailureClassifier.classify(TokenCall.REFRESH, 429, Optional.empty(), Optional.empty(),
                 RETRY_AFTER);
-        Failure permanent = TokenResponses.classify(TokenCall.LOGIN, 401, Optional.empty(), Optional.empty(),
+        Failure permanent = FailureClassifier.classify(TokenCall.LOGIN, 401, Optional.empty(), Optional.empty(),
                 Optional.empty());
         assertThat(new TokenException(transient_).retryable()).isTrue();
         assertThat(new TokenException(permanent).retryable()).isFalse();

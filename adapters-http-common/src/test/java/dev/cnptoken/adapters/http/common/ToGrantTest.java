@@ -1,10 +1,15 @@
-package dev.cnptoken.domain;
+package dev.cnptoken.adapters.http.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cnptoken.domain.json.Json;
+import dev.cnptoken.domain.AccessToken;
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenCall;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.TokenGrant;
+import dev.cnptoken.domain.RefreshToken;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,21 +23,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link TokenResponses#toGrant}: mapping a decoded token response to a grant. */
+/** {@link GrantReader#read}: mapping a decoded token response to a grant. */
 class ToGrantTest {
     private static final Instant SAMPLE_EXPIRY = Instant.parse("2020-03-23T22:26:01.532Z");
 
     @Test
-    void mapsTheDocumentedRefreshResponseWithoutARefreshToken() {
+    void mapsTheDocumentedRefreshResponseWithoutARefreshToken() throws Exception {
         String access = "eyJ0eXAiOiJKV1QiLCJhbGciiRkNXUCJdLCY7RGkrRn6hvfqCbPF9LGNchYGMiEIK2WljPqSbffsk0";
-        Map<String, Object> body = Json.parseObject("""
+        Map<String, Object> body = StrictJson.parseObject("""
                 {
                   "token_type": "bearer",
                   "expires": 1.585002361532E12,
                   "access_token": "%s"
                 }""".formatted(access));
 
-        TokenGrant grant = TokenResponses.toGrant(TokenCall.REFRESH, body);
+        TokenGrant grant = GrantReader.read(TokenCall.REFRESH, body);
 
         assertThat(grant.accessToken()).isEqualTo(new AccessToken(access));
         assertThat(grant.tokenType()).isEqualTo("bearer");
@@ -41,14 +46,14 @@ class ToGrantTest {
     }
 
     @Test
-    void mapsALoginResponseWithItsRefreshToken() {
+    void mapsALoginResponseWithItsRefreshToken() throws Exception {
         String access = TestSecrets.jwtWithExp(1585002361L);
         String refresh = "I4WnuRUY0xHEsoNMDvmurq_J45VHyuxa4DRWq5mevlYB1YT1yL2TUAA8vRRNNyO0";
-        Map<String, Object> body = Json.parseObject("""
+        Map<String, Object> body = StrictJson.parseObject("""
                 {"access_token":"%s","refresh_token":"%s","token_type":"bearer","expires":1.585002361532E12}"""
                 .formatted(access, refresh));
 
-        TokenGrant grant = TokenResponses.toGrant(TokenCall.LOGIN, body);
+        TokenGrant grant = GrantReader.read(TokenCall.LOGIN, body);
 
         assertThat(grant.accessToken().value()).isEqualTo(access);
         assertThat(grant.refreshToken()).contains(new RefreshToken(refresh));
@@ -58,37 +63,37 @@ class ToGrantTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.585002361532E12", "1585002361532", "1585002361532.0", "1585002361532.999",
         "1.585002361532e+12", "\"1.585002361532E12\"", "\"1585002361532\"", "\"1585002361532.0\""})
-    void readsExpiresInEveryDocumentedFormFromJsonText(String expires) {
-        Map<String, Object> body = Json.parseObject("{\"access_token\":\"" + TestSecrets.jwtWithExp(1585002361L)
+    void readsExpiresInEveryDocumentedFormFromJsonText(String expires) throws Exception {
+        Map<String, Object> body = StrictJson.parseObject("{\"access_token\":\"" + TestSecrets.jwtWithExp(1585002361L)
                 + "\",\"token_type\":\"bearer\",\"expires\":" + expires + "}");
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).expiresAt()).isEqualTo(SAMPLE_EXPIRY);
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).expiresAt()).isEqualTo(SAMPLE_EXPIRY);
     }
 
     @Test
     void takesARefreshTokenThatARefreshResponseCarries() {
         String rotated = TestSecrets.sentinel("rotated");
         Map<String, Object> body = response(TestSecrets.sentinel("access"), rotated, "bearer", 1.585002361532E12);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).refreshToken()).contains(new RefreshToken(rotated));
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).refreshToken()).contains(new RefreshToken(rotated));
     }
 
     @Test
     void treatsAJsonNullRefreshTokenInARefreshResponseAsAbsent() {
         Map<String, Object> body = response(TestSecrets.sentinel("access"), null, "bearer", 1585002361532L);
         body.put("refresh_token", null);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).refreshToken()).isEmpty();
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).refreshToken()).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"bearer", "Bearer", "BEARER", "bEaReR"})
     void acceptsTheBearerTokenTypeInAnyCase(String type) {
         Map<String, Object> body = response(TestSecrets.sentinel("access"), null, type, 1585002361532L);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).tokenType()).isEqualTo("bearer");
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).tokenType()).isEqualTo("bearer");
     }
 
     @Test
     void acceptsAMissingTokenTypeAsBearer() {
         Map<String, Object> body = response(TestSecrets.sentinel("access"), null, null, 1585002361532L);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).tokenType()).isEqualTo("bearer");
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).tokenType()).isEqualTo("bearer");
     }
 
     @ParameterizedTest
@@ -110,14 +115,14 @@ class ToGrantTest {
     @Property(tries = 100)
     void fallsBackToTheJwtExpWhenExpiresIsAbsent(@ForAll @LongRange(min = 1, max = 4_102_444_800L) long exp) {
         Map<String, Object> body = response(TestSecrets.jwtWithExp(exp), null, "bearer", null);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).expiresAt()).isEqualTo(Instant.ofEpochSecond(exp));
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).expiresAt()).isEqualTo(Instant.ofEpochSecond(exp));
     }
 
     @Test
-    void treatsAJsonNullExpiresAsAbsent() {
-        Map<String, Object> body = Json.parseObject(
+    void treatsAJsonNullExpiresAsAbsent() throws Exception {
+        Map<String, Object> body = StrictJson.parseObject(
                 "{\"access_token\":\"" + TestSecrets.jwtWithExp(1585002361L) + "\",\"expires\":null}");
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).expiresAt())
+        assertThat(GrantReader.read(TokenCall.REFRESH, body).expiresAt())
                 .isEqualTo(Instant.ofEpochSecond(1585002361L));
     }
 
@@ -140,7 +145,7 @@ class ToGrantTest {
         long expires = 1585002361532L;
         for (long expSeconds : List.of(1585002361L, 1585002361L - 59, 1585002361L + 60, 1585002361L + 3600)) {
             Map<String, Object> body = response(TestSecrets.jwtWithExp(expSeconds), null, "bearer", expires);
-            assertThat(TokenResponses.toGrant(TokenCall.REFRESH, body).expiresAt()).as("exp %d", expSeconds)
+            assertThat(GrantReader.read(TokenCall.REFRESH, body).expiresAt()).as("exp %d", expSeconds)
                     .isEqualTo(Instant.ofEpochMilli(expires));
         }
     }
@@ -149,18 +154,18 @@ class ToGrantTest {
     void takesTheEarlierWhenExpiresAndTheJwtDisagreeByMoreThanAMinute() {
         // the JWT says earlier by 61.532 s: the JWT wins
         Map<String, Object> jwtEarlier = response(TestSecrets.jwtWithExp(1585002300L), null, "bearer", 1585002361532L);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, jwtEarlier).expiresAt())
+        assertThat(GrantReader.read(TokenCall.REFRESH, jwtEarlier).expiresAt())
                 .isEqualTo(Instant.ofEpochSecond(1585002300L));
         // expires says earlier by an hour: expires wins
         Map<String, Object> expiresEarlier =
                 response(TestSecrets.jwtWithExp(1585002361L), null, "bearer", 1585002361532L - 3_600_000L);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, expiresEarlier).expiresAt())
+        assertThat(GrantReader.read(TokenCall.REFRESH, expiresEarlier).expiresAt())
                 .isEqualTo(Instant.ofEpochMilli(1585002361532L - 3_600_000L));
         // e.g. an expires in seconds instead of milliseconds would be rejected long before; an expires a
         // day late is overruled by the JWT
         Map<String, Object> dayLate =
                 response(TestSecrets.jwtWithExp(1585002361L), null, "bearer", 1585002361532L + 86_400_000L);
-        assertThat(TokenResponses.toGrant(TokenCall.REFRESH, dayLate).expiresAt())
+        assertThat(GrantReader.read(TokenCall.REFRESH, dayLate).expiresAt())
                 .isEqualTo(Instant.ofEpochSecond(1585002361L));
     }
 
@@ -213,14 +218,14 @@ class ToGrantTest {
         body.put("expires_in", 3600);
         body.put("nested", Map.of("a", List.of(1, 2, 3)));
         body.put("id_token", null);
-        TokenGrant grant = TokenResponses.toGrant(TokenCall.LOGIN, body);
+        TokenGrant grant = GrantReader.read(TokenCall.LOGIN, body);
         assertThat(grant.expiresAt()).isEqualTo(Instant.ofEpochMilli(1585002361532L));
         assertThat(grant.refreshToken()).isPresent();
     }
 
     @Test
     void rejectsAMissingBody() {
-        assertThatThrownBy(() -> TokenResponses.toGrant(TokenCall.REFRESH, null))
+        assertThatThrownBy(() -> GrantReader.read(TokenCall.REFRESH, null))
                 .isInstanceOfSatisfying(TokenException.class,
                         e -> assertThat(e.failure()).isInstanceOf(Failure.Malformed.class));
     }
@@ -241,7 +246,7 @@ class ToGrantTest {
                 response(access, refresh, "bearer", Map.of("value", access)));
         for (Map<String, Object> body : broken) {
             for (TokenCall call : TokenCall.values()) {
-                TokenException e = catchThrowableOfType(TokenException.class, () -> TokenResponses.toGrant(call, body));
+                TokenException e = catchThrowableOfType(TokenException.class, () -> GrantReader.read(call, body));
                 assertThat(e).as("%s must be rejected", body.keySet()).isNotNull();
                 TestSecrets.assertNoSecret(e.getMessage(), access);
                 TestSecrets.assertNoSecret(e.getMessage(), refresh);
@@ -270,7 +275,7 @@ class ToGrantTest {
     }
 
     private static TokenException assertMalformedNaming(TokenCall call, Map<String, ?> body, String field) {
-        TokenException e = catchThrowableOfType(TokenException.class, () -> TokenResponses.toGrant(call, body));
+        TokenException e = catchThrowableOfType(TokenException.class, () -> GrantReader.read(call, body));
         assertThat(e).as("toGrant(%s, %s) must throw", call, body.keySet()).isNotNull();
         assertThat(e.failure()).isInstanceOf(Failure.Malformed.class);
         assertThat(e.getMessage()).contains(field);
