@@ -2,7 +2,7 @@ package dev.cnptoken.app;
 
 import dev.cnptoken.app.job.ExitCode;
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.domain.TokenGrant;
 import dev.cnptoken.domain.TokenResponses;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

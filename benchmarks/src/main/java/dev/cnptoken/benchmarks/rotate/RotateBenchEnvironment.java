@@ -5,7 +5,7 @@ import dev.cnptoken.adapters.store.redis.RedisTokenStore;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.engine.TokenEngine;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,10 @@
-package dev.cnptoken.testkit;
+package dev.cnptoken.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -7,7 +12,6 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
-import dev.cnptoken.domain.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +27,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,16 +45,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +77,18 @@ import org.slf4j.LoggerFactory;
  * tokens expire at once). Faults can be queued per endpoint ({@link #injectFault}); every request is
  * counted and logged ({@link #requests()}).
  *
- * <p>Start one with {@link #builder()}, or from the command line with {@link #main}. Thread-safe.
- * Closing stops the server at once.
+ * <p>Start one with {@link #builder()}; from the command line, {@code cnp-token simulate} runs one.
+ * Thread-safe. Closing stops the server at once. Loading or starting it changes no JVM-wide
+ * setting (see {@link #NODELAY_PROPERTY}).
+ *
+ * <p>How later features fit: every call is routed to an {@link Endpoint} (a method and a path), and
+ * each request to an endpoint passes one hook, {@code handle}, that counts it, takes the next
+ * queued {@link FortiCnpFault} and waits for the fault's delay before the endpoint's own handler
+ * runs. New endpoints (data calls such as {@code POST /api/v2/finding/list}) are new {@code
+ * Endpoint} constants with a handler; a latency option is a builder setting applied in that hook;
+ * an admin HTTP API is a second context on the same server calling the Java methods below
+ * ({@link #injectFault(Endpoint, FortiCnpFault, int)}, {@link #requestCount}, the {@code revoke}
+ * methods), whose arguments are already plain values.
  */
 public final class FortiCnpSimulator implements AutoCloseable {
     /** Access-token lifetime unless configured: 30 minutes (FortiCNP only says "short-lived"). */
@@ -98,32 +106,48 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FortiCnpSimulator.class);
 
-    static {
-        // The JDK server writes headers and body in separate segments and leaves Nagle's algorithm
-        // on, so every answer waits ~40 ms for the client's delayed ACK. Real servers set
-        // TCP_NODELAY; so does the simulator, unless the JVM was told otherwise. Read once, when the
-        // first JDK HTTP server of the JVM starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-    private static final String KEYSTORE = "forticnp-simulator.p12";
-    private static final String CERTIFICATE = "forticnp-simulator.pem";
-    private static final char[] KEYSTORE_PASSWORD = "simulator".toCharArray();
+    /**
+     * The JVM-wide switch of the JDK HTTP server for TCP_NODELAY. Without it every answer waits
+     * ~40 ms for the client's delayed ACK (the server writes headers and body in separate
+     * segments). The simulator never sets it itself: a process that wants low latency sets it
+     * before the first JDK HTTP server starts ({@code cnp-token simulate}, the benchmarks and the
+     * Maven test runs do).
+     */
+    public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** Writes and reads the JSON bodies; thread-safe once configured. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String LOGIN_PATH = "/api/v1/auth/credentials/token";
     private static final String REFRESH_PATH = "/api/v1/auth/token/refresh";
     private static final String RESOURCE_MAP_PATH = "/api/v1/resourceURLMap";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String JSON = "application/json;charset=UTF-8";
 
-    /** The simulated API calls. */
+    /** The simulated API calls: each is one method on one path (a trailing slash is ignored). */
     public enum Endpoint {
         /** Get Credentials Token. */
-        LOGIN,
+        LOGIN("POST", LOGIN_PATH),
         /** Get Refresh Token. */
-        REFRESH,
+        REFRESH("POST", REFRESH_PATH),
         /** Get Resource Map, the smoke check of an access token. */
-        RESOURCE_URL_MAP
+        RESOURCE_URL_MAP("GET", RESOURCE_MAP_PATH);
+
+        private final String method;
+        private final String path;
+
+        Endpoint(String method, String path) {
+            this.method = method;
+            this.path = path;
+        }
+
+        /** The HTTP method the endpoint answers; other methods get 405. */
+        public String method() {
+            return method;
+        }
+
+        /** The path, without a trailing slash. */
+        public String path() {
+            return path;
+        }
     }
 
     /**
@@ -216,7 +240,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(b.bindAddress, b.port);
         if (https) {
             HttpsServer s = HttpsServer.create(address, 64);
-            s.setHttpsConfigurator(new HttpsConfigurator(serverSslContext()));
+            s.setHttpsConfigurator(new HttpsConfigurator(Tls.IDENTITY.serverContext()));
             this.server = s;
         } else {
             this.server = HttpServer.create(address, 64);
@@ -252,7 +276,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Whether the server speaks HTTPS with the test certificate. */
+    /** Whether the server speaks HTTPS with the generated certificate ({@link #certificatePem()}). */
     public boolean isHttps() {
         return https;
     }
@@ -263,15 +287,13 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /**
-     * The simulator's self-signed test certificate in PEM form (valid for 127.0.0.1, ::1 and
-     * localhost until 2126). Trust it in a client to talk to an HTTPS simulator.
+     * The certificate every HTTPS simulator of this JVM presents, in PEM form: self-signed, for
+     * 127.0.0.1, ::1 and localhost, made when first needed (no key store ships with the
+     * simulator; the private key never leaves memory). Trust it in a client to talk to an HTTPS
+     * simulator.
      */
     public static String certificatePem() {
-        try (InputStream in = resource(CERTIFICATE)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the simulator certificate", e);
-        }
+        return Tls.IDENTITY.pem();
     }
 
     /** Writes {@link #certificatePem()} to {@code file} and returns the file. */
@@ -282,11 +304,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     /** A fresh in-memory key store (PKCS12) that trusts the simulator's test certificate and nothing else. */
     public static KeyStore trustStore() {
-        try (InputStream in = resource(CERTIFICATE)) {
-            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setCertificateEntry("forticnp-simulator", cert);
+            ks.setCertificateEntry("forticnp-simulator", Tls.IDENTITY.certificate());
             return ks;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the simulator trust store", e);
@@ -473,12 +494,12 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     private Optional<Endpoint> route(String path) {
         String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        return switch (p) {
-            case LOGIN_PATH -> Optional.of(Endpoint.LOGIN);
-            case REFRESH_PATH -> Optional.of(Endpoint.REFRESH);
-            case RESOURCE_MAP_PATH -> Optional.of(Endpoint.RESOURCE_URL_MAP);
-            default -> Optional.empty();
-        };
+        for (Endpoint e : Endpoint.values()) {
+            if (e.path().equals(p)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     private FortiCnpFault nextFault(Endpoint ep) {
@@ -581,9 +602,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
                     .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         grantCounts.get(Endpoint.RESOURCE_URL_MAP).incrementAndGet();
-        String json = "[{\"resourceURL\":\"/api/v1/resourceURLMap\",\"roleId\":1,\"username\":\"api-user\","
-                + "\"companyMapSet\":[{\"companyId\":1001,\"companyName\":\"Simulated Company\"}]}]";
-        return new Reply(200, JSON, json.getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.NORMAL);
+        ArrayNode map = MAPPER.createArrayNode();
+        ObjectNode entry = map.addObject().put("resourceURL", RESOURCE_MAP_PATH).put("roleId", 1).put("username", "api-user");
+        entry.putArray("companyMapSet").addObject().put("companyId", 1001).put("companyName", "Simulated Company");
+        return new Reply(200, JSON, json(map), Map.of(), Reply.Mode.NORMAL);
     }
 
     private String newRefreshToken(Instant now) {
@@ -605,41 +627,44 @@ public final class FortiCnpSimulator implements AutoCloseable {
                 kind == FortiCnpFault.Kind.EXPIRES ? fault.expiresForm : FortiCnpFault.ExpiresForm.EXPONENT;
         String missing = kind == FortiCnpFault.Kind.MISSING_FIELD ? fault.field : "";
 
-        List<String> members = new ArrayList<>();
+        ObjectNode body = MAPPER.createObjectNode();
         if (!missing.equals("token_type")) {
-            members.add("\"token_type\":\"bearer\"");
-        }
-        if (!missing.equals("expires") && form != FortiCnpFault.ExpiresForm.ABSENT) {
-            members.add("\"expires\":" + expiresText(expiresMillis, form));
-        }
-        if (!missing.equals("access_token")) {
-            members.add("\"access_token\":" + quote(access));
-        }
-        if (refresh.isPresent() && !missing.equals("refresh_token")) {
-            members.add("\"refresh_token\":" + quote(refresh.get()));
+            body.put("token_type", "bearer");
         }
         if (kind == FortiCnpFault.Kind.UNKNOWN_FIELDS) {
-            members.add(1, "\"scope\":\"API\"");
-            members.add("\"x_session\":{\"id\":42,\"tags\":[\"a\",\"b\"],\"ratio\":0.5}");
-            members.add("\"x_hosts\":[\"FCWP\",null,true]");
+            body.put("scope", "API");
         }
-        String json = "{" + String.join(",", members);
+        if (!missing.equals("expires") && form != FortiCnpFault.ExpiresForm.ABSENT) {
+            putExpires(body, expiresMillis, form);
+        }
+        if (!missing.equals("access_token")) {
+            body.put("access_token", access);
+        }
+        if (refresh.isPresent() && !missing.equals("refresh_token")) {
+            body.put("refresh_token", refresh.get());
+        }
+        if (kind == FortiCnpFault.Kind.UNKNOWN_FIELDS) {
+            ObjectNode session = body.putObject("x_session").put("id", 42);
+            session.putArray("tags").add("a").add("b");
+            session.put("ratio", 0.5);
+            body.putArray("x_hosts").add("FCWP").addNull().add(true);
+        }
+        byte[] whole = json(body);
         switch (kind) {
             case MALFORMED_JSON -> {
-                String whole = json + "}";
-                byte[] cut = whole.substring(0, whole.length() * 3 / 5).getBytes(StandardCharsets.UTF_8);
+                byte[] cut = java.util.Arrays.copyOf(whole, whole.length * 3 / 5);
                 return new Reply(200, JSON, cut, Map.of(), Reply.Mode.NORMAL);
             }
             case OVERSIZED -> {
-                int pad = Math.max(0, fault.size - json.length() - 14);
-                String big = json + ",\"padding\":\"" + "x".repeat(pad) + "\"}";
-                return new Reply(200, JSON, big.getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.CHUNKED);
+                // ,"padding":"" adds 13 bytes to the object
+                body.put("padding", "x".repeat(Math.max(0, fault.size - whole.length - 13)));
+                return new Reply(200, JSON, json(body), Map.of(), Reply.Mode.CHUNKED);
             }
             case CLOSE_MID_RESPONSE -> {
-                return new Reply(200, JSON, (json + "}").getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.CUT);
+                return new Reply(200, JSON, whole, Map.of(), Reply.Mode.CUT);
             }
             default -> {
-                return new Reply(200, JSON, (json + "}").getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.NORMAL);
+                return new Reply(200, JSON, whole, Map.of(), Reply.Mode.NORMAL);
             }
         }
     }
@@ -655,26 +680,28 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /** {@code expires} as FortiCNP writes it: epoch milliseconds in exponent form, 1.585002361532E12. */
-    static String exponentForm(long millis) {
+    public static String exponentForm(long millis) {
         return Double.toString((double) millis);
     }
 
-    private static String expiresText(long millis, FortiCnpFault.ExpiresForm form) {
-        return switch (form) {
-            case EXPONENT, ABSENT -> exponentForm(millis);
-            case INTEGER -> Long.toString(millis);
-            case STRING -> "\"" + millis + "\"";
-            case NEGATIVE -> "-" + exponentForm(millis);
-            case NOT_A_NUMBER -> "\"in 30 minutes\"";
-        };
+    /** Writes {@code expires} in {@code form}; exponent form is the JSON number FortiCNP sends. */
+    private static void putExpires(ObjectNode body, long millis, FortiCnpFault.ExpiresForm form) {
+        switch (form) {
+            case EXPONENT, ABSENT -> body.putRawValue("expires", new RawValue(exponentForm(millis)));
+            case INTEGER -> body.put("expires", millis);
+            case STRING -> body.put("expires", Long.toString(millis));
+            case NEGATIVE -> body.putRawValue("expires", new RawValue("-" + exponentForm(millis)));
+            case NOT_A_NUMBER -> body.put("expires", "in 30 minutes");
+        }
     }
 
     private String jwt(long expSeconds) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = "{\"scope\":\"API\",\"iss\":\"fauth-server\",\"host\":[\"FCWP\"],\"exp\":" + expSeconds
-                + ",\"jti\":\"" + randomToken(12) + "\"}";
-        String signingInput = header + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        ObjectNode payload = MAPPER.createObjectNode().put("scope", "API").put("iss", "fauth-server");
+        payload.putArray("host").add("FCWP");
+        payload.put("exp", expSeconds).put("jti", randomToken(12));
+        String signingInput = header + "." + b64.encodeToString(json(payload));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
@@ -691,9 +718,13 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     private static Reply oauthError(int status, String error, String description) {
-        String json = "{\"error\":" + quote(error) + ",\"error_description\":" + quote(description) + "}";
-        return new Reply(status, JSON, json.getBytes(StandardCharsets.UTF_8), Map.of("Cache-Control", "no-store"),
+        return new Reply(status, JSON, json(oauthErrorBody(error, description)), Map.of("Cache-Control", "no-store"),
                 Reply.Mode.NORMAL);
+    }
+
+    /** The RFC 6749 error body: {@code {"error":..., "error_description":...}}. */
+    static ObjectNode oauthErrorBody(String error, String description) {
+        return MAPPER.createObjectNode().put("error", error).put("error_description", description);
     }
 
     private void record(RecordedRequest r) {
@@ -773,8 +804,21 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return form;
     }
 
+    /** {@code s} as a JSON string literal, quotes included. */
     static String quote(String s) {
-        return Json.write(s, false);
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serializes", e);
+        }
+    }
+
+    private static byte[] json(Object tree) {
+        try {
+            return MAPPER.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
     }
 
     private static String printable(String s) {
@@ -782,29 +826,14 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = FortiCnpSimulator.class.getResourceAsStream(name);
-        if (in == null) {
-            throw new IOException("missing resource " + name);
-        }
-        return in;
+    /** Holds the JVM's one TLS identity, made on first use (a plain-HTTP simulator never makes it). */
+    private static final class Tls {
+        static final SelfSignedCertificate IDENTITY = SelfSignedCertificate.generate("FortiCNP simulator", Instant.now());
+
+        private Tls() {}
     }
 
-    private static SSLContext serverSslContext() throws IOException {
-        try (InputStream in = resource(KEYSTORE)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, KEYSTORE_PASSWORD);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, KEYSTORE_PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load the simulator key store", e);
-        }
-    }
-
-    // ---- builder and command line -----------------------------------------------------------
+    // ---- builder -----------------------------------------------------------
 
     /** Configures and starts a {@link FortiCnpSimulator}. */
     public static final class Builder {
@@ -852,7 +881,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Whether to speak HTTPS with the bundled test certificate; default plain HTTP. */
+        /** Whether to speak HTTPS with the JVM's generated certificate ({@link FortiCnpSimulator#certificatePem()}); default plain HTTP. */
         public Builder https(boolean https) {
             this.https = https;
             return this;
@@ -889,60 +918,5 @@ public final class FortiCnpSimulator implements AutoCloseable {
             }
             return d;
         }
-    }
-
-    /**
-     * Runs a simulator until the process is stopped. Options: {@code --port N} (default 8080),
-     * {@code --https}, {@code --credential VALUE} (repeatable; without one a random credential is
-     * generated and printed), {@code --access-lifetime ISO-8601} (e.g. {@code PT30M}), {@code
-     * --refresh-lifetime ISO-8601} (default {@code PT8H}), {@code --rotate-refresh-tokens}, {@code
-     * --bind ADDRESS} (default loopback).
-     */
-    public static void main(String[] args) throws Exception {
-        Builder b = builder().port(8080);
-        boolean anyCredential = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--https" -> b.https(true);
-                case "--rotate-refresh-tokens" -> b.rotateRefreshTokens(true);
-                case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
-                case "--credential" -> {
-                    b.credential(new ApiCredential(value(args, ++i, a)));
-                    anyCredential = true;
-                }
-                case "--access-lifetime" -> b.accessTokenLifetime(Duration.parse(value(args, ++i, a)));
-                case "--refresh-lifetime" -> b.refreshTokenLifetime(Duration.parse(value(args, ++i, a)));
-                case "--bind" -> b.bindAddress(InetAddress.getByName(value(args, ++i, a)));
-                case "--help", "-h" -> {
-                    System.out.println("usage: FortiCnpSimulator [--port N] [--https] [--credential VALUE]... "
-                            + "[--access-lifetime PT30M] [--refresh-lifetime PT8H] [--rotate-refresh-tokens] [--bind ADDR]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
-            }
-        }
-        if (!anyCredential) {
-            String generated = java.util.UUID.randomUUID().toString();
-            b.credential(new ApiCredential(generated));
-            System.out.println("generated API credential (demo only): " + generated);
-        }
-        FortiCnpSimulator sim = b.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }, "forticnp-simulator-shutdown"));
-        System.out.println("FortiCNP simulator listening on " + sim.baseUrl()
-                + (sim.isHttps() ? " (trust the certificate from FortiCnpSimulator.certificatePem())" : ""));
-        stopped.await();
-        TimeUnit.MILLISECONDS.sleep(10);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }
