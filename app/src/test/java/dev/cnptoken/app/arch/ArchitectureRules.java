@@ -31,6 +31,20 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.cnptoken.app..")
             .because("the app is the outermost layer");
 
+    static final ArchRule NOTHING_SHIPPED_DEPENDS_ON_THE_TESTKIT = classes()
+            .that().resideOutsideOfPackage("dev.cnptoken.testkit..")
+            .and().resideInAPackage("dev.cnptoken..")
+            .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.cnptoken.testkit..")
+            .because("the testkit is test code (JUnit contract suites, the Vault emulator): code that ships"
+                    + " never depends on it, so the app's jar carries none of it");
+
+    static final ArchRule SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY = classes()
+            .that().resideInAPackage("dev.cnptoken.simulator..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.cnptoken.simulator..", "dev.cnptoken.domain..",
+                    "com.fasterxml.jackson..", "org.slf4j..", "com.sun.net.httpserver..", "java..", "javax..", "")
+            .because("the simulator plays FortiCNP for the app, the tests and the benchmarks: it must not see"
+                    + " the adapters it is used to test, nor the app that ships it");
+
     static final ArchRule PORTS_ARE_INTERFACES = classes()
             .that().resideInAPackage("dev.cnptoken.domain.port..")
             .and().areTopLevelClasses()
@@ -50,5 +64,5 @@ final class ArchitectureRules {
     static final ArchRule NO_CYCLES_BETWEEN_MODULES = slices()
             .matching("dev.cnptoken.(*)..")
             .should().beFreeOfCycles()
-            .because("modules form a hierarchy: domain, adapters and testkit, app");
+            .because("modules form a hierarchy: domain, adapters and simulator, testkit, app");
 }

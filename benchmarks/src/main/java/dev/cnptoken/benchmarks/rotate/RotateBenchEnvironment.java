@@ -42,6 +42,8 @@ public final class RotateBenchEnvironment {
     private RotateBenchEnvironment() {}
 
     public static void main(String[] args) throws Exception {
+        // TCP_NODELAY for the simulator's JDK HTTP server (the simulator leaves JVM settings alone)
+        System.setProperty(FortiCnpSimulator.NODELAY_PROPERTY, "true");
         int accounts = 1000;
         Duration accessLifetime = Duration.ofMinutes(30);
         for (int i = 0; i < args.length; i++) {
