@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "simulate", description = {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
     "Runs the FortiCNP simulator (the authentication API as documented) for integration tests, until",
     "stopped with Ctrl-C or SIGTERM. The API credential it accepts is read from --credential-file, or",
     "generated and written there. It sets TCP_NODELAY for its server (sun.net.httpserver.nodelay=true)",
