@@ -1,7 +1,5 @@
 package dev.cnptoken.simulator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -15,12 +13,10 @@ import dev.cnptoken.domain.RefreshToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +28,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,13 +110,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
      * Maven test runs do).
      */
     public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-    /** Writes and reads the JSON bodies; thread-safe once configured. */
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String LOGIN_PATH = "/api/v1/auth/credentials/token";
     private static final String REFRESH_PATH = "/api/v1/auth/token/refresh";
     private static final String RESOURCE_MAP_PATH = "/api/v1/resourceURLMap";
     private static final String FORM = "application/x-www-form-urlencoded";
-    private static final String JSON = "application/json;charset=UTF-8";
 
     /** The simulated API calls: each is one method on one path (a trailing slash is ignored). */
     public enum Endpoint {
@@ -179,7 +172,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
         /** The form fields of the body, decoded, in order; a repeated name keeps every value. */
         public Map<String, List<String>> formFields() {
-            return parseForm(body);
+            return Wire.parseForm(body);
         }
 
         /** Whether the request came in proxy form (an absolute URL as the target). */
@@ -194,16 +187,6 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     private record RefreshRecord(Instant issuedAt, Instant expiresAt) {}
-
-    private record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Mode mode) {
-        enum Mode { NORMAL, CHUNKED, CUT }
-
-        Reply with(String header, String value) {
-            Map<String, String> h = new LinkedHashMap<>(headers);
-            h.put(header, value);
-            return new Reply(status, contentType, body, h, mode);
-        }
-    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -223,6 +206,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private final Deque<RecordedRequest> log = new ArrayDeque<>();
     private final SecureRandom random = new SecureRandom();
     private final byte[] signingKey = new byte[32];
+    /** What each endpoint answers, after the shared hook in {@link #handle}. */
+    private final Map<Endpoint, EndpointHandler> handlers = new EnumMap<>(Endpoint.class);
 
     private FortiCnpSimulator(Builder b) throws IOException {
         this.https = b.https;
@@ -237,6 +222,9 @@ public final class FortiCnpSimulator implements AutoCloseable {
             grantCounts.put(e, new AtomicLong());
         }
         random.nextBytes(signingKey);
+        handlers.put(Endpoint.LOGIN, call -> withForm(call, this::login));
+        handlers.put(Endpoint.REFRESH, call -> withForm(call, this::refresh));
+        handlers.put(Endpoint.RESOURCE_URL_MAP, this::resourceMap);
         InetSocketAddress address = new InetSocketAddress(b.bindAddress, b.port);
         if (https) {
             HttpsServer s = HttpsServer.create(address, 64);
@@ -446,6 +434,11 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     // ---- request handling -------------------------------------------------------------------
 
+    /**
+     * The one hook every request passes: routes it, counts it, takes the endpoint's next fault,
+     * waits the fault's delay, answers a replacing fault itself, checks the method, and only then
+     * asks the endpoint's {@link EndpointHandler}. Then it logs the request and sends the answer.
+     */
     private void handle(HttpExchange ex) {
         try (ex) {
             Instant at = clock.instant();
@@ -455,35 +448,38 @@ public final class FortiCnpSimulator implements AutoCloseable {
             Reply reply;
             String faultNote = "";
             if (raw == null) {
-                reply = oauthError(413, "invalid_request", "request body too large");
+                reply = Reply.oauthError(413, "invalid_request", "request body too large");
             } else if (endpoint.isEmpty()) {
-                reply = new Reply(404, "text/plain;charset=UTF-8", "not found\n".getBytes(StandardCharsets.UTF_8),
-                        Map.of(), Reply.Mode.NORMAL);
+                reply = Reply.text(404, "not found\n");
             } else {
                 Endpoint ep = endpoint.get();
                 requestCounts.get(ep).incrementAndGet();
-                FortiCnpFault fault = nextFault(ep);
-                if (fault != null) {
-                    faultNote = " " + fault;
-                    if (!fault.delay.isZero()) {
-                        Thread.sleep(fault.delay.toMillis());
+                Optional<FortiCnpFault> fault = nextFault(ep);
+                if (fault.isPresent()) {
+                    faultNote = " " + fault.get();
+                    if (!fault.get().delay.isZero()) {
+                        Thread.sleep(fault.get().delay.toMillis());
                     }
                 }
-                if (fault != null && fault.kind == FortiCnpFault.Kind.ANSWER) {
-                    reply = new Reply(fault.status, fault.contentType, fault.body.getBytes(StandardCharsets.UTF_8),
-                            Map.of(), Reply.Mode.NORMAL);
+                if (fault.isPresent() && fault.get().kind == FortiCnpFault.Kind.ANSWER) {
+                    FortiCnpFault f = fault.get();
+                    reply = Reply.of(f.status, f.contentType, f.body.getBytes(StandardCharsets.UTF_8));
+                } else if (!ex.getRequestMethod().equals(ep.method())) {
+                    reply = Reply.oauthError(405, "invalid_request",
+                            "method " + printable(ex.getRequestMethod()) + " not allowed").with("Allow", ep.method());
                 } else {
-                    reply = process(ep, ex, new String(raw, StandardCharsets.UTF_8), fault);
+                    reply = handlers.get(ep).answer(
+                            new EndpointHandler.Call(ex, new String(raw, StandardCharsets.UTF_8), at, fault));
                 }
-                if (fault != null && fault.retryAfter().isPresent()) {
-                    reply = reply.with("Retry-After", fault.retryAfter().get());
+                if (fault.isPresent() && fault.get().retryAfter().isPresent()) {
+                    reply = reply.with("Retry-After", fault.get().retryAfter().get());
                 }
             }
             record(new RecordedRequest(at, ex.getRequestMethod(), ex.getRequestURI().toString(), path,
                     lowerCaseHeaders(ex), raw == null ? "" : new String(raw, StandardCharsets.UTF_8),
                     ex.getRemoteAddress().getPort(), endpoint, reply.status()));
             LOG.debug("{} {} -> {}{}", ex.getRequestMethod(), path, reply.status(), faultNote);
-            send(ex, reply);
+            reply.send(ex);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -492,7 +488,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         }
     }
 
-    private Optional<Endpoint> route(String path) {
+    private static Optional<Endpoint> route(String path) {
         String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         for (Endpoint e : Endpoint.values()) {
             if (e.path().equals(p)) {
@@ -502,110 +498,111 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return Optional.empty();
     }
 
-    private FortiCnpFault nextFault(Endpoint ep) {
+    private Optional<FortiCnpFault> nextFault(Endpoint ep) {
         Deque<FortiCnpFault> q = faults.get(ep);
         synchronized (q) {
-            return q.pollFirst();
+            return Optional.ofNullable(q.pollFirst());
         }
     }
 
-    private Reply process(Endpoint ep, HttpExchange ex, String body, FortiCnpFault fault) {
-        if (ep == Endpoint.RESOURCE_URL_MAP) {
-            return resourceMap(ex);
-        }
-        if (!ex.getRequestMethod().equals("POST")) {
-            return oauthError(405, "invalid_request", "method " + printable(ex.getRequestMethod()) + " not allowed")
-                    .with("Allow", "POST");
-        }
-        String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
+    /** What an endpoint that takes a form body answers, given the call and its form fields. */
+    @FunctionalInterface
+    private interface FormHandler {
+        Reply answer(EndpointHandler.Call call, Map<String, List<String>> form);
+    }
+
+    /** Checks the content type and the form (no field repeated), then asks {@code handler}. */
+    private static Reply withForm(EndpointHandler.Call call, FormHandler handler) {
+        String type = call.header("Content-Type").orElse("");
         String mediaType = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals(FORM)) {
-            return oauthError(415, "invalid_request", "Content-Type must be " + FORM);
+            return Reply.oauthError(415, "invalid_request", "Content-Type must be " + FORM);
         }
         Map<String, List<String>> form;
         try {
-            form = parseForm(body);
+            form = Wire.parseForm(call.body());
         } catch (IllegalArgumentException e) {
-            return oauthError(400, "invalid_request", "the form body is not valid");
+            return Reply.oauthError(400, "invalid_request", "the form body is not valid");
         }
         for (Map.Entry<String, List<String>> e : form.entrySet()) {
             if (e.getValue().size() > 1) {
-                return oauthError(400, "invalid_request", "parameter " + printable(e.getKey()) + " is repeated");
+                return Reply.oauthError(400, "invalid_request", "parameter " + printable(e.getKey()) + " is repeated");
             }
         }
-        return ep == Endpoint.LOGIN ? login(ex, form, fault) : refresh(form, fault);
+        return handler.answer(call, form);
     }
 
-    private Reply login(HttpExchange ex, Map<String, List<String>> form, FortiCnpFault fault) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Basic ") || !credentials.contains(auth.substring("Basic ".length()))) {
-            return oauthError(401, "invalid_client", auth == null ? "missing client authentication" : "bad credentials")
+    private Reply login(EndpointHandler.Call call, Map<String, List<String>> form) {
+        Optional<String> auth = call.header("Authorization");
+        if (auth.isEmpty() || !auth.get().startsWith("Basic ")
+                || !credentials.contains(auth.get().substring("Basic ".length()))) {
+            return Reply.oauthError(401, "invalid_client", auth.isEmpty() ? "missing client authentication" : "bad credentials")
                     .with("WWW-Authenticate", "Basic realm=\"FortiCNP\"");
         }
-        Reply refused = checkGrant(form, "client_credentials", Set.of("grant_type"));
-        if (refused != null) {
-            return refused;
+        Optional<Reply> refused = checkGrant(form, "client_credentials", Set.of("grant_type"));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         Instant now = clock.instant();
         String refresh = newRefreshToken(now);
-        return tokenReply(Endpoint.LOGIN, now, Optional.of(refresh), fault);
+        return tokenReply(Endpoint.LOGIN, now, Optional.of(refresh), call.fault());
     }
 
-    private Reply refresh(Map<String, List<String>> form, FortiCnpFault fault) {
-        Reply refused = checkGrant(form, "refresh_token", Set.of("grant_type", "refresh_token"));
-        if (refused != null) {
-            return refused;
+    private Reply refresh(EndpointHandler.Call call, Map<String, List<String>> form) {
+        Optional<Reply> refused = checkGrant(form, "refresh_token", Set.of("grant_type", "refresh_token"));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String presented = form.get("refresh_token").get(0);
         Instant now = clock.instant();
         RefreshRecord rec = refreshTokens.get(presented);
         if (rec == null) {
-            return oauthError(400, "invalid_grant", "refresh token is unknown or revoked");
+            return Reply.oauthError(400, "invalid_grant", "refresh token is unknown or revoked");
         }
         if (!now.isBefore(rec.expiresAt())) {
-            return oauthError(400, "invalid_grant", "refresh token has expired");
+            return Reply.oauthError(400, "invalid_grant", "refresh token has expired");
         }
         Optional<String> rotated = Optional.empty();
         if (rotate && refreshTokens.remove(presented) != null) {
             rotated = Optional.of(newRefreshToken(now));
         }
-        return tokenReply(Endpoint.REFRESH, now, rotated, fault);
+        return tokenReply(Endpoint.REFRESH, now, rotated, call.fault());
     }
 
-    private Reply checkGrant(Map<String, List<String>> form, String grantType, Set<String> allowed) {
+    /** The refusal of a form that is not exactly the {@code allowed} fields with this grant type, if any. */
+    private static Optional<Reply> checkGrant(Map<String, List<String>> form, String grantType, Set<String> allowed) {
         if (!form.containsKey("grant_type")) {
-            return oauthError(400, "invalid_request", "grant_type is missing");
+            return Optional.of(Reply.oauthError(400, "invalid_request", "grant_type is missing"));
         }
         if (!form.get("grant_type").get(0).equals(grantType)) {
-            return oauthError(400, "unsupported_grant_type", "this endpoint only accepts grant_type=" + grantType);
+            return Optional.of(Reply.oauthError(400, "unsupported_grant_type",
+                    "this endpoint only accepts grant_type=" + grantType));
         }
         for (String name : allowed) {
             if (!form.containsKey(name) || form.get(name).get(0).isEmpty()) {
-                return oauthError(400, "invalid_request", name + " is missing");
+                return Optional.of(Reply.oauthError(400, "invalid_request", name + " is missing"));
             }
         }
         for (String name : form.keySet()) {
             if (!allowed.contains(name)) {
-                return oauthError(400, "invalid_request", "unexpected parameter " + printable(name));
+                return Optional.of(Reply.oauthError(400, "invalid_request", "unexpected parameter " + printable(name)));
             }
         }
-        return null;
+        return Optional.empty();
     }
 
-    private Reply resourceMap(HttpExchange ex) {
-        if (!ex.getRequestMethod().equals("GET")) {
-            return oauthError(405, "invalid_request", "method not allowed").with("Allow", "GET");
-        }
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ") || !isLive(new AccessToken(auth.substring(7).strip()))) {
-            return oauthError(401, "invalid_token", "the access token is missing, unknown or expired")
+    private Reply resourceMap(EndpointHandler.Call call) {
+        Optional<String> auth = call.header("Authorization");
+        if (auth.isEmpty() || !auth.get().startsWith("Bearer ")
+                || !isLive(new AccessToken(auth.get().substring("Bearer ".length()).strip()))) {
+            return Reply.oauthError(401, "invalid_token", "the access token is missing, unknown or expired")
                     .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         grantCounts.get(Endpoint.RESOURCE_URL_MAP).incrementAndGet();
-        ArrayNode map = MAPPER.createArrayNode();
+        ArrayNode map = Wire.MAPPER.createArrayNode();
         ObjectNode entry = map.addObject().put("resourceURL", RESOURCE_MAP_PATH).put("roleId", 1).put("username", "api-user");
         entry.putArray("companyMapSet").addObject().put("companyId", 1001).put("companyName", "Simulated Company");
-        return new Reply(200, JSON, json(map), Map.of(), Reply.Mode.NORMAL);
+        return Reply.json(200, map);
     }
 
     private String newRefreshToken(Instant now) {
@@ -615,19 +612,20 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return token;
     }
 
-    private Reply tokenReply(Endpoint ep, Instant now, Optional<String> refresh, FortiCnpFault fault) {
+    /** Issues an access token and answers with it, damaged as a damaging {@code fault} says. */
+    private Reply tokenReply(Endpoint ep, Instant now, Optional<String> refresh, Optional<FortiCnpFault> fault) {
         long expiresMillis = now.plus(accessLifetime).toEpochMilli();
         String access = jwt(expiresMillis / 1000);
         accessTokens.put(access, Instant.ofEpochMilli(expiresMillis));
         remember(access, now);
         grantCounts.get(ep).incrementAndGet();
 
-        FortiCnpFault.Kind kind = fault == null ? FortiCnpFault.Kind.DELAY : fault.kind;
+        FortiCnpFault.Kind kind = fault.map(f -> f.kind).orElse(FortiCnpFault.Kind.DELAY);
         FortiCnpFault.ExpiresForm form =
-                kind == FortiCnpFault.Kind.EXPIRES ? fault.expiresForm : FortiCnpFault.ExpiresForm.EXPONENT;
-        String missing = kind == FortiCnpFault.Kind.MISSING_FIELD ? fault.field : "";
+                kind == FortiCnpFault.Kind.EXPIRES ? fault.get().expiresForm : FortiCnpFault.ExpiresForm.EXPONENT;
+        String missing = kind == FortiCnpFault.Kind.MISSING_FIELD ? fault.get().field : "";
 
-        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode body = Wire.MAPPER.createObjectNode();
         if (!missing.equals("token_type")) {
             body.put("token_type", "bearer");
         }
@@ -649,24 +647,17 @@ public final class FortiCnpSimulator implements AutoCloseable {
             session.put("ratio", 0.5);
             body.putArray("x_hosts").add("FCWP").addNull().add(true);
         }
-        byte[] whole = json(body);
-        switch (kind) {
-            case MALFORMED_JSON -> {
-                byte[] cut = java.util.Arrays.copyOf(whole, whole.length * 3 / 5);
-                return new Reply(200, JSON, cut, Map.of(), Reply.Mode.NORMAL);
-            }
+        Reply whole = Reply.json(200, body);
+        return switch (kind) {
+            case MALFORMED_JSON -> Reply.of(200, Reply.JSON, Arrays.copyOf(whole.body(), whole.body().length * 3 / 5));
             case OVERSIZED -> {
                 // ,"padding":"" adds 13 bytes to the object
-                body.put("padding", "x".repeat(Math.max(0, fault.size - whole.length - 13)));
-                return new Reply(200, JSON, json(body), Map.of(), Reply.Mode.CHUNKED);
+                body.put("padding", "x".repeat(Math.max(0, fault.get().size - whole.body().length - 13)));
+                yield Reply.json(200, body).sent(Reply.Mode.CHUNKED);
             }
-            case CLOSE_MID_RESPONSE -> {
-                return new Reply(200, JSON, whole, Map.of(), Reply.Mode.CUT);
-            }
-            default -> {
-                return new Reply(200, JSON, whole, Map.of(), Reply.Mode.NORMAL);
-            }
-        }
+            case CLOSE_MID_RESPONSE -> whole.sent(Reply.Mode.CUT);
+            default -> whole;
+        };
     }
 
     private void remember(String secret, Instant now) {
@@ -681,27 +672,27 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     /** {@code expires} as FortiCNP writes it: epoch milliseconds in exponent form, 1.585002361532E12. */
     public static String exponentForm(long millis) {
-        return Double.toString((double) millis);
+        return Wire.exponentForm(millis);
     }
 
     /** Writes {@code expires} in {@code form}; exponent form is the JSON number FortiCNP sends. */
     private static void putExpires(ObjectNode body, long millis, FortiCnpFault.ExpiresForm form) {
         switch (form) {
-            case EXPONENT, ABSENT -> body.putRawValue("expires", new RawValue(exponentForm(millis)));
+            case EXPONENT, ABSENT -> body.putRawValue("expires", new RawValue(Wire.exponentForm(millis)));
             case INTEGER -> body.put("expires", millis);
             case STRING -> body.put("expires", Long.toString(millis));
-            case NEGATIVE -> body.putRawValue("expires", new RawValue("-" + exponentForm(millis)));
+            case NEGATIVE -> body.putRawValue("expires", new RawValue("-" + Wire.exponentForm(millis)));
             case NOT_A_NUMBER -> body.put("expires", "in 30 minutes");
         }
     }
 
     private String jwt(long expSeconds) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        ObjectNode payload = MAPPER.createObjectNode().put("scope", "API").put("iss", "fauth-server");
+        String header = b64.encodeToString(Wire.json(Wire.MAPPER.createObjectNode().put("alg", "HS256").put("typ", "JWT")));
+        ObjectNode payload = Wire.MAPPER.createObjectNode().put("scope", "API").put("iss", "fauth-server");
         payload.putArray("host").add("FCWP");
         payload.put("exp", expSeconds).put("jti", randomToken(12));
-        String signingInput = header + "." + b64.encodeToString(json(payload));
+        String signingInput = header + "." + b64.encodeToString(Wire.json(payload));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
@@ -717,56 +708,12 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static Reply oauthError(int status, String error, String description) {
-        return new Reply(status, JSON, json(oauthErrorBody(error, description)), Map.of("Cache-Control", "no-store"),
-                Reply.Mode.NORMAL);
-    }
-
-    /** The RFC 6749 error body: {@code {"error":..., "error_description":...}}. */
-    static ObjectNode oauthErrorBody(String error, String description) {
-        return MAPPER.createObjectNode().put("error", error).put("error_description", description);
-    }
-
     private void record(RecordedRequest r) {
         synchronized (log) {
             if (log.size() == MAX_LOGGED_REQUESTS) {
                 log.removeFirst();
             }
             log.addLast(r);
-        }
-    }
-
-    private static void send(HttpExchange ex, Reply reply) throws IOException {
-        if (reply.contentType() != null) {
-            ex.getResponseHeaders().set("Content-Type", reply.contentType());
-        }
-        reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        byte[] body = reply.body();
-        switch (reply.mode()) {
-            case NORMAL -> {
-                ex.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    try (OutputStream out = ex.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-            }
-            case CHUNKED -> {
-                ex.sendResponseHeaders(reply.status(), 0);
-                try (OutputStream out = ex.getResponseBody()) {
-                    for (int off = 0; off < body.length; off += 8192) {
-                        out.write(body, off, Math.min(8192, body.length - off));
-                    }
-                }
-            }
-            case CUT -> {
-                ex.sendResponseHeaders(reply.status(), body.length);
-                OutputStream out = ex.getResponseBody();
-                out.write(body, 0, body.length / 2);
-                out.flush();
-                // the exchange is closed with bytes missing: the server then drops the connection
-                // (closing the body stream itself first would leave the connection open and hanging)
-            }
         }
     }
 
@@ -787,38 +734,6 @@ public final class FortiCnpSimulator implements AutoCloseable {
         Map<String, List<String>> h = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         return h;
-    }
-
-    static Map<String, List<String>> parseForm(String body) {
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        if (body.isEmpty()) {
-            return form;
-        }
-        for (String pair : body.split("&", -1)) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            form.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        form.replaceAll((k, v) -> List.copyOf(v));
-        return form;
-    }
-
-    /** {@code s} as a JSON string literal, quotes included. */
-    static String quote(String s) {
-        try {
-            return MAPPER.writeValueAsString(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a string always serializes", e);
-        }
-    }
-
-    private static byte[] json(Object tree) {
-        try {
-            return MAPPER.writeValueAsBytes(tree);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
     }
 
     private static String printable(String s) {
