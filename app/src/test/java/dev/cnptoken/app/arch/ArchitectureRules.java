@@ -2,6 +2,7 @@ package dev.cnptoken.app.arch;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
@@ -44,6 +45,12 @@ final class ArchitectureRules {
                     "com.fasterxml.jackson..", "org.slf4j..", "com.sun.net.httpserver..", "java..", "javax..", "")
             .because("the simulator plays FortiCNP for the app, the tests and the benchmarks: it must not see"
                     + " the adapters it is used to test, nor the app that ships it");
+
+    static final ArchRule SIMULATOR_CHANGES_NO_JVM_SETTING = noClasses()
+            .that().resideInAPackage("dev.cnptoken.simulator..")
+            .should().callMethod(System.class, "setProperty", String.class, String.class)
+            .because("loading or starting the simulator must not change the JVM it runs in; the process"
+                    + " that starts it sets what it wants (e.g. sun.net.httpserver.nodelay)");
 
     static final ArchRule PORTS_ARE_INTERFACES = classes()
             .that().resideInAPackage("dev.cnptoken.domain.port..")

@@ -66,6 +66,12 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void simulatorSideEffectRuleCatchesASystemPropertyBeingSet() {
+        assertThat(violations(ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING))
+                .contains("dev.cnptoken.simulator.archfixture.SimulatorSettingAProperty");
+    }
+
+    @Test
     void portRuleCatchesAClassInThePortPackage() {
         assertThat(violations(ArchitectureRules.PORTS_ARE_INTERFACES))
                 .contains("dev.cnptoken.domain.port.archfixture.ConcretePort");

@@ -25,6 +25,9 @@ class ArchitectureTest {
             ArchitectureRules.SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY;
 
     @ArchTest
+    static final ArchRule simulatorChangesNoJvmSetting = ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING;
+
+    @ArchTest
     static final ArchRule portsAreInterfaces = ArchitectureRules.PORTS_ARE_INTERFACES;
 
     @ArchTest
