@@ -1,8 +1,10 @@
 package dev.cnptoken.app;
 
+import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.job.ExitCode;
+import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "simulate", description = {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
     "Runs the FortiCNP simulator (the authentication API as documented) for integration tests, until",
     "stopped with Ctrl-C or SIGTERM. The API credential it accepts is read from --credential-file, or",
-    "generated and written there."
+    "generated and written there. It sets TCP_NODELAY for its server (sun.net.httpserver.nodelay=true)",
+    "unless the JVM was started with a value; it logs only warnings (--verbose: its own requests)."
 })
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
@@ -35,7 +38,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--https", description = "serve HTTPS with the simulator's test certificate (written next to the credential file)")
+    @Option(names = "--https", description = "serve HTTPS with a self-signed certificate made at start (written next to the credential file)")
     boolean https;
 
     @Option(names = "--access-lifetime", defaultValue = "30m", paramLabel = "DURATION", description = "access-token lifetime (default: ${DEFAULT-VALUE})")
@@ -54,6 +57,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // stdout is the story; libraries (and the JDK's HTTP server) stay at WARN on stderr
+        Logging.configure("json".equalsIgnoreCase(root.logFormat) ? AppConfig.LogFormat.JSON : AppConfig.LogFormat.TEXT, root.verbose);
+        // Without TCP_NODELAY the JDK HTTP server makes every answer wait ~40 ms for the client's
+        // delayed ACK; read when the first server starts, so set here where the process starts.
+        if (System.getProperty(FortiCnpSimulator.NODELAY_PROPERTY) == null) {
+            System.setProperty(FortiCnpSimulator.NODELAY_PROPERTY, "true");
+        }
         ApiCredential credential = credential();
         FortiCnpSimulator.Builder b = FortiCnpSimulator.builder()
                 .port(port)

@@ -2,6 +2,7 @@ package dev.cnptoken.app.arch;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
@@ -31,6 +32,26 @@ final class ArchitectureRules {
             .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.cnptoken.app..")
             .because("the app is the outermost layer");
 
+    static final ArchRule NOTHING_SHIPPED_DEPENDS_ON_THE_TESTKIT = classes()
+            .that().resideOutsideOfPackage("dev.cnptoken.testkit..")
+            .and().resideInAPackage("dev.cnptoken..")
+            .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.cnptoken.testkit..")
+            .because("the testkit is test code (JUnit contract suites, the Vault emulator): code that ships"
+                    + " never depends on it, so the app's jar carries none of it");
+
+    static final ArchRule SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY = classes()
+            .that().resideInAPackage("dev.cnptoken.simulator..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.cnptoken.simulator..", "dev.cnptoken.domain..",
+                    "com.fasterxml.jackson..", "org.slf4j..", "com.sun.net.httpserver..", "java..", "javax..", "")
+            .because("the simulator plays FortiCNP for the app, the tests and the benchmarks: it must not see"
+                    + " the adapters it is used to test, nor the app that ships it");
+
+    static final ArchRule SIMULATOR_CHANGES_NO_JVM_SETTING = noClasses()
+            .that().resideInAPackage("dev.cnptoken.simulator..")
+            .should().callMethod(System.class, "setProperty", String.class, String.class)
+            .because("loading or starting the simulator must not change the JVM it runs in; the process"
+                    + " that starts it sets what it wants (e.g. sun.net.httpserver.nodelay)");
+
     static final ArchRule PORTS_ARE_INTERFACES = classes()
             .that().resideInAPackage("dev.cnptoken.domain.port..")
             .and().areTopLevelClasses()
@@ -50,5 +71,5 @@ final class ArchitectureRules {
     static final ArchRule NO_CYCLES_BETWEEN_MODULES = slices()
             .matching("dev.cnptoken.(*)..")
             .should().beFreeOfCycles()
-            .because("modules form a hierarchy: domain, adapters and testkit, app");
+            .because("modules form a hierarchy: domain, adapters and simulator, testkit, app");
 }

@@ -54,6 +54,24 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void testkitRuleCatchesShippedCodeUsingTheTestkit() {
+        assertThat(violations(ArchitectureRules.NOTHING_SHIPPED_DEPENDS_ON_THE_TESTKIT))
+                .contains("dev.cnptoken.app.archfixture.ShippedCodeUsingTheTestkit");
+    }
+
+    @Test
+    void simulatorRuleCatchesTheSimulatorUsingAnAdapter() {
+        assertThat(violations(ArchitectureRules.SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY))
+                .contains("dev.cnptoken.simulator.archfixture.SimulatorUsingAnAdapter");
+    }
+
+    @Test
+    void simulatorSideEffectRuleCatchesASystemPropertyBeingSet() {
+        assertThat(violations(ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING))
+                .contains("dev.cnptoken.simulator.archfixture.SimulatorSettingAProperty");
+    }
+
+    @Test
     void portRuleCatchesAClassInThePortPackage() {
         assertThat(violations(ArchitectureRules.PORTS_ARE_INTERFACES))
                 .contains("dev.cnptoken.domain.port.archfixture.ConcretePort");

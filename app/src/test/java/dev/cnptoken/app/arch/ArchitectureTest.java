@@ -18,6 +18,16 @@ class ArchitectureTest {
     static final ArchRule nothingDependsOnTheApp = ArchitectureRules.NOTHING_DEPENDS_ON_THE_APP;
 
     @ArchTest
+    static final ArchRule nothingShippedDependsOnTheTestkit = ArchitectureRules.NOTHING_SHIPPED_DEPENDS_ON_THE_TESTKIT;
+
+    @ArchTest
+    static final ArchRule simulatorDependsOnTheDomainAndJacksonOnly =
+            ArchitectureRules.SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY;
+
+    @ArchTest
+    static final ArchRule simulatorChangesNoJvmSetting = ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING;
+
+    @ArchTest
     static final ArchRule portsAreInterfaces = ArchitectureRules.PORTS_ARE_INTERFACES;
 
     @ArchTest

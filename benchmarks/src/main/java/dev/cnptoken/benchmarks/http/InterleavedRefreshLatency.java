@@ -4,7 +4,7 @@ import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

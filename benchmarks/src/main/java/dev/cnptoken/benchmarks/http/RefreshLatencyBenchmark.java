@@ -8,7 +8,7 @@ import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.domain.TokenGrant;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -5,7 +5,7 @@ import dev.cnptoken.adapters.store.redis.RedisTokenStore;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.engine.TokenEngine;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,6 +42,8 @@ public final class RotateBenchEnvironment {
     private RotateBenchEnvironment() {}
 
     public static void main(String[] args) throws Exception {
+        // TCP_NODELAY for the simulator's JDK HTTP server (the simulator leaves JVM settings alone)
+        System.setProperty(FortiCnpSimulator.NODELAY_PROPERTY, "true");
         int accounts = 1000;
         Duration accessLifetime = Duration.ofMinutes(30);
         for (int i = 0; i < args.length; i++) {

@@ -1,5 +1,6 @@
-package dev.cnptoken.testkit;
+package dev.cnptoken.simulator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,9 +95,8 @@ public final class FortiCnpFault {
     public static FortiCnpFault oauthError(int status, String error, String description) {
         Objects.requireNonNull(error, "error == null");
         Objects.requireNonNull(description, "description == null");
-        String json = "{\"error\":" + FortiCnpSimulator.quote(error) + ",\"error_description\":"
-                + FortiCnpSimulator.quote(description) + "}";
-        return answer(status, "application/json;charset=UTF-8", json);
+        String json = new String(Wire.json(Wire.oauthErrorBody(error, description)), StandardCharsets.UTF_8);
+        return answer(status, Reply.JSON, json);
     }
 
     /** Answers with an HTML error page, as a load balancer or proxy in front of the API would. */

@@ -1,5 +1,8 @@
-package dev.cnptoken.testkit;
+package dev.cnptoken.simulator;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -7,34 +10,29 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
-import dev.cnptoken.domain.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,16 +41,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +73,18 @@ import org.slf4j.LoggerFactory;
  * tokens expire at once). Faults can be queued per endpoint ({@link #injectFault}); every request is
  * counted and logged ({@link #requests()}).
  *
- * <p>Start one with {@link #builder()}, or from the command line with {@link #main}. Thread-safe.
- * Closing stops the server at once.
+ * <p>Start one with {@link #builder()}; from the command line, {@code cnp-token simulate} runs one.
+ * Thread-safe. Closing stops the server at once. Loading or starting it changes no JVM-wide
+ * setting (see {@link #NODELAY_PROPERTY}).
+ *
+ * <p>How later features fit: every call is routed to an {@link Endpoint} (a method and a path), and
+ * each request to an endpoint passes one hook, {@code handle}, that counts it, takes the next
+ * queued {@link FortiCnpFault} and waits for the fault's delay before the endpoint's own handler
+ * runs. New endpoints (data calls such as {@code POST /api/v2/finding/list}) are new {@code
+ * Endpoint} constants with a handler; a latency option is a builder setting applied in that hook;
+ * an admin HTTP API is a second context on the same server calling the Java methods below
+ * ({@link #injectFault(Endpoint, FortiCnpFault, int)}, {@link #requestCount}, the {@code revoke}
+ * methods), whose arguments are already plain values.
  */
 public final class FortiCnpSimulator implements AutoCloseable {
     /** Access-token lifetime unless configured: 30 minutes (FortiCNP only says "short-lived"). */
@@ -98,32 +102,45 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FortiCnpSimulator.class);
 
-    static {
-        // The JDK server writes headers and body in separate segments and leaves Nagle's algorithm
-        // on, so every answer waits ~40 ms for the client's delayed ACK. Real servers set
-        // TCP_NODELAY; so does the simulator, unless the JVM was told otherwise. Read once, when the
-        // first JDK HTTP server of the JVM starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-    private static final String KEYSTORE = "forticnp-simulator.p12";
-    private static final String CERTIFICATE = "forticnp-simulator.pem";
-    private static final char[] KEYSTORE_PASSWORD = "simulator".toCharArray();
+    /**
+     * The JVM-wide switch of the JDK HTTP server for TCP_NODELAY. Without it every answer waits
+     * ~40 ms for the client's delayed ACK (the server writes headers and body in separate
+     * segments). The simulator never sets it itself: a process that wants low latency sets it
+     * before the first JDK HTTP server starts ({@code cnp-token simulate}, the benchmarks and the
+     * Maven test runs do).
+     */
+    public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final String LOGIN_PATH = "/api/v1/auth/credentials/token";
     private static final String REFRESH_PATH = "/api/v1/auth/token/refresh";
     private static final String RESOURCE_MAP_PATH = "/api/v1/resourceURLMap";
     private static final String FORM = "application/x-www-form-urlencoded";
-    private static final String JSON = "application/json;charset=UTF-8";
 
-    /** The simulated API calls. */
+    /** The simulated API calls: each is one method on one path (a trailing slash is ignored). */
     public enum Endpoint {
         /** Get Credentials Token. */
-        LOGIN,
+        LOGIN("POST", LOGIN_PATH),
         /** Get Refresh Token. */
-        REFRESH,
+        REFRESH("POST", REFRESH_PATH),
         /** Get Resource Map, the smoke check of an access token. */
-        RESOURCE_URL_MAP
+        RESOURCE_URL_MAP("GET", RESOURCE_MAP_PATH);
+
+        private final String method;
+        private final String path;
+
+        Endpoint(String method, String path) {
+            this.method = method;
+            this.path = path;
+        }
+
+        /** The HTTP method the endpoint answers; other methods get 405. */
+        public String method() {
+            return method;
+        }
+
+        /** The path, without a trailing slash. */
+        public String path() {
+            return path;
+        }
     }
 
     /**
@@ -155,7 +172,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
         /** The form fields of the body, decoded, in order; a repeated name keeps every value. */
         public Map<String, List<String>> formFields() {
-            return parseForm(body);
+            return Wire.parseForm(body);
         }
 
         /** Whether the request came in proxy form (an absolute URL as the target). */
@@ -170,16 +187,6 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     private record RefreshRecord(Instant issuedAt, Instant expiresAt) {}
-
-    private record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Mode mode) {
-        enum Mode { NORMAL, CHUNKED, CUT }
-
-        Reply with(String header, String value) {
-            Map<String, String> h = new LinkedHashMap<>(headers);
-            h.put(header, value);
-            return new Reply(status, contentType, body, h, mode);
-        }
-    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -199,6 +206,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private final Deque<RecordedRequest> log = new ArrayDeque<>();
     private final SecureRandom random = new SecureRandom();
     private final byte[] signingKey = new byte[32];
+    /** What each endpoint answers, after the shared hook in {@link #handle}. */
+    private final Map<Endpoint, EndpointHandler> handlers = new EnumMap<>(Endpoint.class);
 
     private FortiCnpSimulator(Builder b) throws IOException {
         this.https = b.https;
@@ -213,10 +222,13 @@ public final class FortiCnpSimulator implements AutoCloseable {
             grantCounts.put(e, new AtomicLong());
         }
         random.nextBytes(signingKey);
+        handlers.put(Endpoint.LOGIN, call -> withForm(call, this::login));
+        handlers.put(Endpoint.REFRESH, call -> withForm(call, this::refresh));
+        handlers.put(Endpoint.RESOURCE_URL_MAP, this::resourceMap);
         InetSocketAddress address = new InetSocketAddress(b.bindAddress, b.port);
         if (https) {
             HttpsServer s = HttpsServer.create(address, 64);
-            s.setHttpsConfigurator(new HttpsConfigurator(serverSslContext()));
+            s.setHttpsConfigurator(new HttpsConfigurator(Tls.IDENTITY.serverContext()));
             this.server = s;
         } else {
             this.server = HttpServer.create(address, 64);
@@ -252,7 +264,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Whether the server speaks HTTPS with the test certificate. */
+    /** Whether the server speaks HTTPS with the generated certificate ({@link #certificatePem()}). */
     public boolean isHttps() {
         return https;
     }
@@ -263,15 +275,13 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /**
-     * The simulator's self-signed test certificate in PEM form (valid for 127.0.0.1, ::1 and
-     * localhost until 2126). Trust it in a client to talk to an HTTPS simulator.
+     * The certificate every HTTPS simulator of this JVM presents, in PEM form: self-signed, for
+     * 127.0.0.1, ::1 and localhost, made when first needed (no key store ships with the
+     * simulator; the private key never leaves memory). Trust it in a client to talk to an HTTPS
+     * simulator.
      */
     public static String certificatePem() {
-        try (InputStream in = resource(CERTIFICATE)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the simulator certificate", e);
-        }
+        return Tls.IDENTITY.pem();
     }
 
     /** Writes {@link #certificatePem()} to {@code file} and returns the file. */
@@ -282,11 +292,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     /** A fresh in-memory key store (PKCS12) that trusts the simulator's test certificate and nothing else. */
     public static KeyStore trustStore() {
-        try (InputStream in = resource(CERTIFICATE)) {
-            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setCertificateEntry("forticnp-simulator", cert);
+            ks.setCertificateEntry("forticnp-simulator", Tls.IDENTITY.certificate());
             return ks;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the simulator trust store", e);
@@ -425,6 +434,11 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     // ---- request handling -------------------------------------------------------------------
 
+    /**
+     * The one hook every request passes: routes it, counts it, takes the endpoint's next fault,
+     * waits the fault's delay, answers a replacing fault itself, checks the method, and only then
+     * asks the endpoint's {@link EndpointHandler}. Then it logs the request and sends the answer.
+     */
     private void handle(HttpExchange ex) {
         try (ex) {
             Instant at = clock.instant();
@@ -434,35 +448,38 @@ public final class FortiCnpSimulator implements AutoCloseable {
             Reply reply;
             String faultNote = "";
             if (raw == null) {
-                reply = oauthError(413, "invalid_request", "request body too large");
+                reply = Reply.oauthError(413, "invalid_request", "request body too large");
             } else if (endpoint.isEmpty()) {
-                reply = new Reply(404, "text/plain;charset=UTF-8", "not found\n".getBytes(StandardCharsets.UTF_8),
-                        Map.of(), Reply.Mode.NORMAL);
+                reply = Reply.text(404, "not found\n");
             } else {
                 Endpoint ep = endpoint.get();
                 requestCounts.get(ep).incrementAndGet();
-                FortiCnpFault fault = nextFault(ep);
-                if (fault != null) {
-                    faultNote = " " + fault;
-                    if (!fault.delay.isZero()) {
-                        Thread.sleep(fault.delay.toMillis());
+                Optional<FortiCnpFault> fault = nextFault(ep);
+                if (fault.isPresent()) {
+                    faultNote = " " + fault.get();
+                    if (!fault.get().delay.isZero()) {
+                        Thread.sleep(fault.get().delay.toMillis());
                     }
                 }
-                if (fault != null && fault.kind == FortiCnpFault.Kind.ANSWER) {
-                    reply = new Reply(fault.status, fault.contentType, fault.body.getBytes(StandardCharsets.UTF_8),
-                            Map.of(), Reply.Mode.NORMAL);
+                if (fault.isPresent() && fault.get().kind == FortiCnpFault.Kind.ANSWER) {
+                    FortiCnpFault f = fault.get();
+                    reply = Reply.of(f.status, f.contentType, f.body.getBytes(StandardCharsets.UTF_8));
+                } else if (!ex.getRequestMethod().equals(ep.method())) {
+                    reply = Reply.oauthError(405, "invalid_request",
+                            "method " + printable(ex.getRequestMethod()) + " not allowed").with("Allow", ep.method());
                 } else {
-                    reply = process(ep, ex, new String(raw, StandardCharsets.UTF_8), fault);
+                    reply = handlers.get(ep).answer(
+                            new EndpointHandler.Call(ex, new String(raw, StandardCharsets.UTF_8), at, fault));
                 }
-                if (fault != null && fault.retryAfter().isPresent()) {
-                    reply = reply.with("Retry-After", fault.retryAfter().get());
+                if (fault.isPresent() && fault.get().retryAfter().isPresent()) {
+                    reply = reply.with("Retry-After", fault.get().retryAfter().get());
                 }
             }
             record(new RecordedRequest(at, ex.getRequestMethod(), ex.getRequestURI().toString(), path,
                     lowerCaseHeaders(ex), raw == null ? "" : new String(raw, StandardCharsets.UTF_8),
                     ex.getRemoteAddress().getPort(), endpoint, reply.status()));
             LOG.debug("{} {} -> {}{}", ex.getRequestMethod(), path, reply.status(), faultNote);
-            send(ex, reply);
+            reply.send(ex);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -471,119 +488,121 @@ public final class FortiCnpSimulator implements AutoCloseable {
         }
     }
 
-    private Optional<Endpoint> route(String path) {
+    private static Optional<Endpoint> route(String path) {
         String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        return switch (p) {
-            case LOGIN_PATH -> Optional.of(Endpoint.LOGIN);
-            case REFRESH_PATH -> Optional.of(Endpoint.REFRESH);
-            case RESOURCE_MAP_PATH -> Optional.of(Endpoint.RESOURCE_URL_MAP);
-            default -> Optional.empty();
-        };
+        for (Endpoint e : Endpoint.values()) {
+            if (e.path().equals(p)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
-    private FortiCnpFault nextFault(Endpoint ep) {
+    private Optional<FortiCnpFault> nextFault(Endpoint ep) {
         Deque<FortiCnpFault> q = faults.get(ep);
         synchronized (q) {
-            return q.pollFirst();
+            return Optional.ofNullable(q.pollFirst());
         }
     }
 
-    private Reply process(Endpoint ep, HttpExchange ex, String body, FortiCnpFault fault) {
-        if (ep == Endpoint.RESOURCE_URL_MAP) {
-            return resourceMap(ex);
-        }
-        if (!ex.getRequestMethod().equals("POST")) {
-            return oauthError(405, "invalid_request", "method " + printable(ex.getRequestMethod()) + " not allowed")
-                    .with("Allow", "POST");
-        }
-        String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
+    /** What an endpoint that takes a form body answers, given the call and its form fields. */
+    @FunctionalInterface
+    private interface FormHandler {
+        Reply answer(EndpointHandler.Call call, Map<String, List<String>> form);
+    }
+
+    /** Checks the content type and the form (no field repeated), then asks {@code handler}. */
+    private static Reply withForm(EndpointHandler.Call call, FormHandler handler) {
+        String type = call.header("Content-Type").orElse("");
         String mediaType = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals(FORM)) {
-            return oauthError(415, "invalid_request", "Content-Type must be " + FORM);
+            return Reply.oauthError(415, "invalid_request", "Content-Type must be " + FORM);
         }
         Map<String, List<String>> form;
         try {
-            form = parseForm(body);
+            form = Wire.parseForm(call.body());
         } catch (IllegalArgumentException e) {
-            return oauthError(400, "invalid_request", "the form body is not valid");
+            return Reply.oauthError(400, "invalid_request", "the form body is not valid");
         }
         for (Map.Entry<String, List<String>> e : form.entrySet()) {
             if (e.getValue().size() > 1) {
-                return oauthError(400, "invalid_request", "parameter " + printable(e.getKey()) + " is repeated");
+                return Reply.oauthError(400, "invalid_request", "parameter " + printable(e.getKey()) + " is repeated");
             }
         }
-        return ep == Endpoint.LOGIN ? login(ex, form, fault) : refresh(form, fault);
+        return handler.answer(call, form);
     }
 
-    private Reply login(HttpExchange ex, Map<String, List<String>> form, FortiCnpFault fault) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Basic ") || !credentials.contains(auth.substring("Basic ".length()))) {
-            return oauthError(401, "invalid_client", auth == null ? "missing client authentication" : "bad credentials")
+    private Reply login(EndpointHandler.Call call, Map<String, List<String>> form) {
+        Optional<String> auth = call.header("Authorization");
+        if (auth.isEmpty() || !auth.get().startsWith("Basic ")
+                || !credentials.contains(auth.get().substring("Basic ".length()))) {
+            return Reply.oauthError(401, "invalid_client", auth.isEmpty() ? "missing client authentication" : "bad credentials")
                     .with("WWW-Authenticate", "Basic realm=\"FortiCNP\"");
         }
-        Reply refused = checkGrant(form, "client_credentials", Set.of("grant_type"));
-        if (refused != null) {
-            return refused;
+        Optional<Reply> refused = checkGrant(form, "client_credentials", Set.of("grant_type"));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         Instant now = clock.instant();
         String refresh = newRefreshToken(now);
-        return tokenReply(Endpoint.LOGIN, now, Optional.of(refresh), fault);
+        return tokenReply(Endpoint.LOGIN, now, Optional.of(refresh), call.fault());
     }
 
-    private Reply refresh(Map<String, List<String>> form, FortiCnpFault fault) {
-        Reply refused = checkGrant(form, "refresh_token", Set.of("grant_type", "refresh_token"));
-        if (refused != null) {
-            return refused;
+    private Reply refresh(EndpointHandler.Call call, Map<String, List<String>> form) {
+        Optional<Reply> refused = checkGrant(form, "refresh_token", Set.of("grant_type", "refresh_token"));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String presented = form.get("refresh_token").get(0);
         Instant now = clock.instant();
         RefreshRecord rec = refreshTokens.get(presented);
         if (rec == null) {
-            return oauthError(400, "invalid_grant", "refresh token is unknown or revoked");
+            return Reply.oauthError(400, "invalid_grant", "refresh token is unknown or revoked");
         }
         if (!now.isBefore(rec.expiresAt())) {
-            return oauthError(400, "invalid_grant", "refresh token has expired");
+            return Reply.oauthError(400, "invalid_grant", "refresh token has expired");
         }
         Optional<String> rotated = Optional.empty();
         if (rotate && refreshTokens.remove(presented) != null) {
             rotated = Optional.of(newRefreshToken(now));
         }
-        return tokenReply(Endpoint.REFRESH, now, rotated, fault);
+        return tokenReply(Endpoint.REFRESH, now, rotated, call.fault());
     }
 
-    private Reply checkGrant(Map<String, List<String>> form, String grantType, Set<String> allowed) {
+    /** The refusal of a form that is not exactly the {@code allowed} fields with this grant type, if any. */
+    private static Optional<Reply> checkGrant(Map<String, List<String>> form, String grantType, Set<String> allowed) {
         if (!form.containsKey("grant_type")) {
-            return oauthError(400, "invalid_request", "grant_type is missing");
+            return Optional.of(Reply.oauthError(400, "invalid_request", "grant_type is missing"));
         }
         if (!form.get("grant_type").get(0).equals(grantType)) {
-            return oauthError(400, "unsupported_grant_type", "this endpoint only accepts grant_type=" + grantType);
+            return Optional.of(Reply.oauthError(400, "unsupported_grant_type",
+                    "this endpoint only accepts grant_type=" + grantType));
         }
         for (String name : allowed) {
             if (!form.containsKey(name) || form.get(name).get(0).isEmpty()) {
-                return oauthError(400, "invalid_request", name + " is missing");
+                return Optional.of(Reply.oauthError(400, "invalid_request", name + " is missing"));
             }
         }
         for (String name : form.keySet()) {
             if (!allowed.contains(name)) {
-                return oauthError(400, "invalid_request", "unexpected parameter " + printable(name));
+                return Optional.of(Reply.oauthError(400, "invalid_request", "unexpected parameter " + printable(name)));
             }
         }
-        return null;
+        return Optional.empty();
     }
 
-    private Reply resourceMap(HttpExchange ex) {
-        if (!ex.getRequestMethod().equals("GET")) {
-            return oauthError(405, "invalid_request", "method not allowed").with("Allow", "GET");
-        }
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ") || !isLive(new AccessToken(auth.substring(7).strip()))) {
-            return oauthError(401, "invalid_token", "the access token is missing, unknown or expired")
+    private Reply resourceMap(EndpointHandler.Call call) {
+        Optional<String> auth = call.header("Authorization");
+        if (auth.isEmpty() || !auth.get().startsWith("Bearer ")
+                || !isLive(new AccessToken(auth.get().substring("Bearer ".length()).strip()))) {
+            return Reply.oauthError(401, "invalid_token", "the access token is missing, unknown or expired")
                     .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         grantCounts.get(Endpoint.RESOURCE_URL_MAP).incrementAndGet();
-        String json = "[{\"resourceURL\":\"/api/v1/resourceURLMap\",\"roleId\":1,\"username\":\"api-user\","
-                + "\"companyMapSet\":[{\"companyId\":1001,\"companyName\":\"Simulated Company\"}]}]";
-        return new Reply(200, JSON, json.getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.NORMAL);
+        ArrayNode map = Wire.MAPPER.createArrayNode();
+        ObjectNode entry = map.addObject().put("resourceURL", RESOURCE_MAP_PATH).put("roleId", 1).put("username", "api-user");
+        entry.putArray("companyMapSet").addObject().put("companyId", 1001).put("companyName", "Simulated Company");
+        return Reply.json(200, map);
     }
 
     private String newRefreshToken(Instant now) {
@@ -593,55 +612,52 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return token;
     }
 
-    private Reply tokenReply(Endpoint ep, Instant now, Optional<String> refresh, FortiCnpFault fault) {
+    /** Issues an access token and answers with it, damaged as a damaging {@code fault} says. */
+    private Reply tokenReply(Endpoint ep, Instant now, Optional<String> refresh, Optional<FortiCnpFault> fault) {
         long expiresMillis = now.plus(accessLifetime).toEpochMilli();
         String access = jwt(expiresMillis / 1000);
         accessTokens.put(access, Instant.ofEpochMilli(expiresMillis));
         remember(access, now);
         grantCounts.get(ep).incrementAndGet();
 
-        FortiCnpFault.Kind kind = fault == null ? FortiCnpFault.Kind.DELAY : fault.kind;
+        FortiCnpFault.Kind kind = fault.map(f -> f.kind).orElse(FortiCnpFault.Kind.DELAY);
         FortiCnpFault.ExpiresForm form =
-                kind == FortiCnpFault.Kind.EXPIRES ? fault.expiresForm : FortiCnpFault.ExpiresForm.EXPONENT;
-        String missing = kind == FortiCnpFault.Kind.MISSING_FIELD ? fault.field : "";
+                kind == FortiCnpFault.Kind.EXPIRES ? fault.get().expiresForm : FortiCnpFault.ExpiresForm.EXPONENT;
+        String missing = kind == FortiCnpFault.Kind.MISSING_FIELD ? fault.get().field : "";
 
-        List<String> members = new ArrayList<>();
+        ObjectNode body = Wire.MAPPER.createObjectNode();
         if (!missing.equals("token_type")) {
-            members.add("\"token_type\":\"bearer\"");
-        }
-        if (!missing.equals("expires") && form != FortiCnpFault.ExpiresForm.ABSENT) {
-            members.add("\"expires\":" + expiresText(expiresMillis, form));
-        }
-        if (!missing.equals("access_token")) {
-            members.add("\"access_token\":" + quote(access));
-        }
-        if (refresh.isPresent() && !missing.equals("refresh_token")) {
-            members.add("\"refresh_token\":" + quote(refresh.get()));
+            body.put("token_type", "bearer");
         }
         if (kind == FortiCnpFault.Kind.UNKNOWN_FIELDS) {
-            members.add(1, "\"scope\":\"API\"");
-            members.add("\"x_session\":{\"id\":42,\"tags\":[\"a\",\"b\"],\"ratio\":0.5}");
-            members.add("\"x_hosts\":[\"FCWP\",null,true]");
+            body.put("scope", "API");
         }
-        String json = "{" + String.join(",", members);
-        switch (kind) {
-            case MALFORMED_JSON -> {
-                String whole = json + "}";
-                byte[] cut = whole.substring(0, whole.length() * 3 / 5).getBytes(StandardCharsets.UTF_8);
-                return new Reply(200, JSON, cut, Map.of(), Reply.Mode.NORMAL);
-            }
+        if (!missing.equals("expires") && form != FortiCnpFault.ExpiresForm.ABSENT) {
+            putExpires(body, expiresMillis, form);
+        }
+        if (!missing.equals("access_token")) {
+            body.put("access_token", access);
+        }
+        if (refresh.isPresent() && !missing.equals("refresh_token")) {
+            body.put("refresh_token", refresh.get());
+        }
+        if (kind == FortiCnpFault.Kind.UNKNOWN_FIELDS) {
+            ObjectNode session = body.putObject("x_session").put("id", 42);
+            session.putArray("tags").add("a").add("b");
+            session.put("ratio", 0.5);
+            body.putArray("x_hosts").add("FCWP").addNull().add(true);
+        }
+        Reply whole = Reply.json(200, body);
+        return switch (kind) {
+            case MALFORMED_JSON -> Reply.of(200, Reply.JSON, Arrays.copyOf(whole.body(), whole.body().length * 3 / 5));
             case OVERSIZED -> {
-                int pad = Math.max(0, fault.size - json.length() - 14);
-                String big = json + ",\"padding\":\"" + "x".repeat(pad) + "\"}";
-                return new Reply(200, JSON, big.getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.CHUNKED);
+                // ,"padding":"" adds 13 bytes to the object
+                body.put("padding", "x".repeat(Math.max(0, fault.get().size - whole.body().length - 13)));
+                yield Reply.json(200, body).sent(Reply.Mode.CHUNKED);
             }
-            case CLOSE_MID_RESPONSE -> {
-                return new Reply(200, JSON, (json + "}").getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.CUT);
-            }
-            default -> {
-                return new Reply(200, JSON, (json + "}").getBytes(StandardCharsets.UTF_8), Map.of(), Reply.Mode.NORMAL);
-            }
-        }
+            case CLOSE_MID_RESPONSE -> whole.sent(Reply.Mode.CUT);
+            default -> whole;
+        };
     }
 
     private void remember(String secret, Instant now) {
@@ -655,26 +671,28 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /** {@code expires} as FortiCNP writes it: epoch milliseconds in exponent form, 1.585002361532E12. */
-    static String exponentForm(long millis) {
-        return Double.toString((double) millis);
+    public static String exponentForm(long millis) {
+        return Wire.exponentForm(millis);
     }
 
-    private static String expiresText(long millis, FortiCnpFault.ExpiresForm form) {
-        return switch (form) {
-            case EXPONENT, ABSENT -> exponentForm(millis);
-            case INTEGER -> Long.toString(millis);
-            case STRING -> "\"" + millis + "\"";
-            case NEGATIVE -> "-" + exponentForm(millis);
-            case NOT_A_NUMBER -> "\"in 30 minutes\"";
-        };
+    /** Writes {@code expires} in {@code form}; exponent form is the JSON number FortiCNP sends. */
+    private static void putExpires(ObjectNode body, long millis, FortiCnpFault.ExpiresForm form) {
+        switch (form) {
+            case EXPONENT, ABSENT -> body.putRawValue("expires", new RawValue(Wire.exponentForm(millis)));
+            case INTEGER -> body.put("expires", millis);
+            case STRING -> body.put("expires", Long.toString(millis));
+            case NEGATIVE -> body.putRawValue("expires", new RawValue("-" + Wire.exponentForm(millis)));
+            case NOT_A_NUMBER -> body.put("expires", "in 30 minutes");
+        }
     }
 
     private String jwt(long expSeconds) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = "{\"scope\":\"API\",\"iss\":\"fauth-server\",\"host\":[\"FCWP\"],\"exp\":" + expSeconds
-                + ",\"jti\":\"" + randomToken(12) + "\"}";
-        String signingInput = header + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(Wire.json(Wire.MAPPER.createObjectNode().put("alg", "HS256").put("typ", "JWT")));
+        ObjectNode payload = Wire.MAPPER.createObjectNode().put("scope", "API").put("iss", "fauth-server");
+        payload.putArray("host").add("FCWP");
+        payload.put("exp", expSeconds).put("jti", randomToken(12));
+        String signingInput = header + "." + b64.encodeToString(Wire.json(payload));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
@@ -690,52 +708,12 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static Reply oauthError(int status, String error, String description) {
-        String json = "{\"error\":" + quote(error) + ",\"error_description\":" + quote(description) + "}";
-        return new Reply(status, JSON, json.getBytes(StandardCharsets.UTF_8), Map.of("Cache-Control", "no-store"),
-                Reply.Mode.NORMAL);
-    }
-
     private void record(RecordedRequest r) {
         synchronized (log) {
             if (log.size() == MAX_LOGGED_REQUESTS) {
                 log.removeFirst();
             }
             log.addLast(r);
-        }
-    }
-
-    private static void send(HttpExchange ex, Reply reply) throws IOException {
-        if (reply.contentType() != null) {
-            ex.getResponseHeaders().set("Content-Type", reply.contentType());
-        }
-        reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        byte[] body = reply.body();
-        switch (reply.mode()) {
-            case NORMAL -> {
-                ex.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    try (OutputStream out = ex.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-            }
-            case CHUNKED -> {
-                ex.sendResponseHeaders(reply.status(), 0);
-                try (OutputStream out = ex.getResponseBody()) {
-                    for (int off = 0; off < body.length; off += 8192) {
-                        out.write(body, off, Math.min(8192, body.length - off));
-                    }
-                }
-            }
-            case CUT -> {
-                ex.sendResponseHeaders(reply.status(), body.length);
-                OutputStream out = ex.getResponseBody();
-                out.write(body, 0, body.length / 2);
-                out.flush();
-                // the exchange is closed with bytes missing: the server then drops the connection
-                // (closing the body stream itself first would leave the connection open and hanging)
-            }
         }
     }
 
@@ -758,53 +736,19 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return h;
     }
 
-    static Map<String, List<String>> parseForm(String body) {
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        if (body.isEmpty()) {
-            return form;
-        }
-        for (String pair : body.split("&", -1)) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            form.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        form.replaceAll((k, v) -> List.copyOf(v));
-        return form;
-    }
-
-    static String quote(String s) {
-        return Json.write(s, false);
-    }
-
     private static String printable(String s) {
         String cut = s.length() > 40 ? s.substring(0, 40) : s;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = FortiCnpSimulator.class.getResourceAsStream(name);
-        if (in == null) {
-            throw new IOException("missing resource " + name);
-        }
-        return in;
+    /** Holds the JVM's one TLS identity, made on first use (a plain-HTTP simulator never makes it). */
+    private static final class Tls {
+        static final SelfSignedCertificate IDENTITY = SelfSignedCertificate.generate("FortiCNP simulator", Instant.now());
+
+        private Tls() {}
     }
 
-    private static SSLContext serverSslContext() throws IOException {
-        try (InputStream in = resource(KEYSTORE)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, KEYSTORE_PASSWORD);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, KEYSTORE_PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load the simulator key store", e);
-        }
-    }
-
-    // ---- builder and command line -----------------------------------------------------------
+    // ---- builder -----------------------------------------------------------
 
     /** Configures and starts a {@link FortiCnpSimulator}. */
     public static final class Builder {
@@ -852,7 +796,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Whether to speak HTTPS with the bundled test certificate; default plain HTTP. */
+        /** Whether to speak HTTPS with the JVM's generated certificate ({@link FortiCnpSimulator#certificatePem()}); default plain HTTP. */
         public Builder https(boolean https) {
             this.https = https;
             return this;
@@ -889,60 +833,5 @@ public final class FortiCnpSimulator implements AutoCloseable {
             }
             return d;
         }
-    }
-
-    /**
-     * Runs a simulator until the process is stopped. Options: {@code --port N} (default 8080),
-     * {@code --https}, {@code --credential VALUE} (repeatable; without one a random credential is
-     * generated and printed), {@code --access-lifetime ISO-8601} (e.g. {@code PT30M}), {@code
-     * --refresh-lifetime ISO-8601} (default {@code PT8H}), {@code --rotate-refresh-tokens}, {@code
-     * --bind ADDRESS} (default loopback).
-     */
-    public static void main(String[] args) throws Exception {
-        Builder b = builder().port(8080);
-        boolean anyCredential = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--https" -> b.https(true);
-                case "--rotate-refresh-tokens" -> b.rotateRefreshTokens(true);
-                case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
-                case "--credential" -> {
-                    b.credential(new ApiCredential(value(args, ++i, a)));
-                    anyCredential = true;
-                }
-                case "--access-lifetime" -> b.accessTokenLifetime(Duration.parse(value(args, ++i, a)));
-                case "--refresh-lifetime" -> b.refreshTokenLifetime(Duration.parse(value(args, ++i, a)));
-                case "--bind" -> b.bindAddress(InetAddress.getByName(value(args, ++i, a)));
-                case "--help", "-h" -> {
-                    System.out.println("usage: FortiCnpSimulator [--port N] [--https] [--credential VALUE]... "
-                            + "[--access-lifetime PT30M] [--refresh-lifetime PT8H] [--rotate-refresh-tokens] [--bind ADDR]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
-            }
-        }
-        if (!anyCredential) {
-            String generated = java.util.UUID.randomUUID().toString();
-            b.credential(new ApiCredential(generated));
-            System.out.println("generated API credential (demo only): " + generated);
-        }
-        FortiCnpSimulator sim = b.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }, "forticnp-simulator-shutdown"));
-        System.out.println("FortiCNP simulator listening on " + sim.baseUrl()
-                + (sim.isHttps() ? " (trust the certificate from FortiCnpSimulator.certificatePem())" : ""));
-        stopped.await();
-        TimeUnit.MILLISECONDS.sleep(10);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -1,13 +1,17 @@
-package dev.cnptoken.testkit;
+package dev.cnptoken.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.domain.json.Json;
-import dev.cnptoken.testkit.FortiCnpSimulator.Endpoint;
+import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +20,11 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -29,6 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /** The simulator itself, driven by the JDK HTTP client with hand-written requests. */
 class FortiCnpSimulatorTest {
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Instant T0 = Instant.parse("2020-03-23T21:56:01.532Z");
     private static final String FORM = "application/x-www-form-urlencoded";
 
@@ -55,18 +63,17 @@ class FortiCnpSimulatorTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         // the documented sample value, in the documented exponent form
         assertThat(r.body()).contains("\"expires\":1.585002361532E12").contains("\"token_type\":\"bearer\"");
-        Map<String, Object> fields = Json.parseObject(r.body());
+        Map<String, Object> fields = object(r.body());
         assertThat(fields).containsOnlyKeys("token_type", "expires", "access_token", "refresh_token");
-        assertThat((BigDecimal) fields.get("expires")).isEqualByComparingTo("1585002361532");
+        assertThat(number(fields.get("expires"))).isEqualByComparingTo("1585002361532");
 
         String[] jwt = ((String) fields.get("access_token")).split("\\.");
         assertThat(jwt).hasSize(3);
-        Map<String, Object> payload = Json.parseObject(new String(Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8));
-        assertThat((BigDecimal) payload.get("exp")).isEqualByComparingTo("1585002361");
+        Map<String, Object> payload = object(new String(Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8));
+        assertThat(number(payload.get("exp"))).isEqualByComparingTo("1585002361");
         assertThat(payload).containsEntry("iss", "fauth-server");
 
-        // the wire rules live in adapters-http-common now; testkit reads the two fields it checks itself
-        assertThat(Instant.ofEpochMilli(((BigDecimal) fields.get("expires")).longValueExact()))
+        assertThat(Instant.ofEpochMilli(number(fields.get("expires")).longValueExact()))
                 .isEqualTo(Instant.parse("2020-03-23T22:26:01.532Z"));
         assertThat(sim.isLive(new AccessToken((String) fields.get("access_token")))).isTrue();
         assertThat(sim.grantCount(Endpoint.LOGIN)).isEqualTo(1);
@@ -113,14 +120,14 @@ class FortiCnpSimulatorTest {
 
     @Test
     void refreshesUntilTheRefreshTokenExpiresAndRotatesOnlyWhenAsked() throws Exception {
-        Map<String, Object> login = Json.parseObject(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
+        Map<String, Object> login = object(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
                 "grant_type=client_credentials").body());
         String rt = (String) login.get("refresh_token");
 
         clock.advance(Duration.ofHours(8).minusMillis(1));
         HttpResponse<String> ok = refresh("grant_type=refresh_token&refresh_token=" + rt);
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(Json.parseObject(ok.body())).containsOnlyKeys("token_type", "expires", "access_token");
+        assertThat(object(ok.body())).containsOnlyKeys("token_type", "expires", "access_token");
 
         clock.advance(Duration.ofMillis(1));
         assertOauthError(refresh("grant_type=refresh_token&refresh_token=" + rt), 400, "invalid_grant");
@@ -132,9 +139,9 @@ class FortiCnpSimulatorTest {
                 .rotateRefreshTokens(true).refreshTokenLifetime(Duration.ofHours(1)).start()) {
             sim.close();
             sim = rotating;
-            String rt = (String) Json.parseObject(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
+            String rt = (String) object(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
                     "grant_type=client_credentials").body()).get("refresh_token");
-            Map<String, Object> first = Json.parseObject(refresh("grant_type=refresh_token&refresh_token=" + rt).body());
+            Map<String, Object> first = object(refresh("grant_type=refresh_token&refresh_token=" + rt).body());
 
             assertThat(first.get("refresh_token")).isNotNull().isNotEqualTo(rt);
             assertOauthError(refresh("grant_type=refresh_token&refresh_token=" + rt), 400, "invalid_grant");
@@ -145,11 +152,11 @@ class FortiCnpSimulatorTest {
 
     @Test
     void servesTheResourceMapOnlyForLiveAccessTokens() throws Exception {
-        String access = (String) Json.parseObject(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
+        String access = (String) object(login("/api/v1/auth/credentials/token/", "Basic " + credential.value(),
                 "grant_type=client_credentials").body()).get("access_token");
 
         assertThat(resourceMap("Bearer " + access).statusCode()).isEqualTo(200);
-        assertThat(Json.parse(resourceMap("Bearer " + access).body())).asList().hasSize(1);
+        assertThat(MAPPER.readValue(resourceMap("Bearer " + access).body(), List.class)).hasSize(1);
         assertThat(resourceMap("Bearer nope").statusCode()).isEqualTo(401);
         assertThat(resourceMap(null).statusCode()).isEqualTo(401);
 
@@ -196,7 +203,7 @@ class FortiCnpSimulatorTest {
 
         assertThat(r.headers().firstValue("Content-Length")).isEmpty();
         assertThat(r.body().length()).isGreaterThanOrEqualTo(300_000);
-        assertThat(Json.parseObject(r.body()).get("refresh_token")).isInstanceOf(String.class);
+        assertThat(object(r.body())).containsKeys("access_token", "refresh_token");
     }
 
     @Test
@@ -211,7 +218,7 @@ class FortiCnpSimulatorTest {
     }
 
     @Test
-    void speaksHttpsWithTheBundledCertificate() throws Exception {
+    void speaksHttpsWithACertificateMadeAtRunTime() throws Exception {
         try (FortiCnpSimulator tls = FortiCnpSimulator.builder().clock(clock).credential(credential).https(true).start()) {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(FortiCnpSimulator.trustStore());
@@ -227,6 +234,18 @@ class FortiCnpSimulatorTest {
             assertThatThrownBy(() -> http.send(req, BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
             assertThat(FortiCnpSimulator.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
         }
+    }
+
+    @Test
+    void makesItsCertificateAtRunTimeForTheLoopbackNamesAndShipsNoKeyStore() throws Exception {
+        X509Certificate cert = (X509Certificate) FortiCnpSimulator.trustStore().getCertificate("forticnp-simulator");
+
+        List<String> names = cert.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList();
+        assertThat(names).contains("localhost", "127.0.0.1")
+                .anySatisfy(ip -> assertThat(ip).startsWith("0:0:0:0:0:0:0:1"));
+        cert.verify(cert.getPublicKey());
+        assertThat(FortiCnpSimulator.certificatePem()).isEqualTo(FortiCnpSimulator.certificatePem());
+        assertThat(FortiCnpSimulator.class.getResource("forticnp-simulator.p12")).isNull();
     }
 
     @Test
@@ -262,8 +281,20 @@ class FortiCnpSimulatorTest {
         return http.send(b.build(), BodyHandlers.ofString());
     }
 
+    private static Map<String, Object> object(String json) {
+        try {
+            return MAPPER.readValue(json, new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static BigDecimal number(Object value) {
+        return new BigDecimal(String.valueOf(value));
+    }
+
     private static void assertOauthError(HttpResponse<String> r, int status, String error) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(Json.parseObject(r.body())).containsEntry("error", error).containsKey("error_description");
+        assertThat(object(r.body())).containsEntry("error", error).containsKey("error_description");
     }
 }

@@ -1,4 +1,4 @@
-package dev.cnptoken.testkit;
+package dev.cnptoken.simulator;
 
 import java.time.Clock;
 import java.time.Duration;
