@@ -3,6 +3,7 @@ package dev.cnptoken.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.domain.AccountId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,11 +37,11 @@ class AppConfigTest {
     void worksWithNoFileAndNoEnvironmentOnDefaults() {
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).isEqualTo(AppConfig.GLOBAL);
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.FEIGN);
+        assertThat(c.forticnp().baseUrl()).isEqualTo(HttpRefresherBuilder.GLOBAL_BASE_URL);
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.FEIGN);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.FILE);
         assertThat(c.accounts()).isEmpty();
-        assertThat(c.engine().refreshTokenLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(c.engine().settings().refreshTokenLifetime()).isEqualTo(Duration.ofHours(8));
         assertThat(c.sources().file()).isEmpty();
     }
 
@@ -52,10 +53,10 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).isEqualTo(AppConfig.EU);
+        assertThat(c.forticnp().baseUrl()).isEqualTo(HttpRefresherBuilder.EU_BASE_URL);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.REDIS);
-        assertThat(c.redisUrl()).hasValueSatisfying(s -> assertThat(s.value()).contains("s3cret"));
-        assertThat(c.redisUrl().orElseThrow().toString()).doesNotContain("s3cret");
+        assertThat(c.redis().url()).hasValueSatisfying(s -> assertThat(s.value()).contains("s3cret"));
+        assertThat(c.redis().url().orElseThrow().toString()).doesNotContain("s3cret");
     }
 
     @Test
@@ -77,19 +78,19 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).hasToString("https://forticnp.example.test");
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.FEIGN);
+        assertThat(c.forticnp().baseUrl()).hasToString("https://forticnp.example.test");
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.FEIGN);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.MEMORY);
-        assertThat(c.fileDir()).isEqualTo(Path.of("/var/lib/cnp"));
+        assertThat(c.file().directory()).isEqualTo(Path.of("/var/lib/cnp"));
         assertThat(c.accounts()).containsExactly(AccountId.of("acme"), AccountId.of("globex"));
-        assertThat(c.engine().refreshMargin()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.engine().settings().refreshMargin()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.concurrency()).isEqualTo(8);
 
         Path props = file("c.properties", "transport=retrofit\naccounts=a,b\n");
         flags.clear();
         env.clear();
         env.put("CNP_CONFIG", props.toString());
-        assertThat(load().transport()).isEqualTo(AppConfig.Transport.RETROFIT);
+        assertThat(load().forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.RETROFIT);
         assertThat(load().accounts()).hasSize(2);
     }
 
@@ -99,7 +100,7 @@ class AppConfigTest {
         AppConfig c = AppConfig.from(ConfigSources.load(env, flags, List.of(dir.resolve("first.yaml"), second)));
 
         assertThat(c.sources().file()).contains(second);
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.RETROFIT);
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.RETROFIT);
     }
 
     @Test
@@ -129,7 +130,7 @@ class AppConfigTest {
         assertThatThrownBy(this::load).hasMessageContaining("concurrency");
         env.clear();
         env.put("CNP_RELOGIN_MARGIN", "9h");
-        assertThatThrownBy(this::load).hasMessageContaining("reloginMargin");
+        assertThatThrownBy(this::load).hasMessageContaining("relogin_margin");
     }
 
     @Test
@@ -152,7 +153,7 @@ class AppConfigTest {
         assertThatThrownBy(this::load).hasMessageContaining("CNP_VAULT_TOKEN");
         env.put("CNP_VAULT_ROLE_ID", "role");
         env.put("CNP_VAULT_SECRET_ID", "secret");
-        assertThat(load().vaultSecretId()).isPresent();
+        assertThat(load().vault().secretId()).isPresent();
     }
 
     @Test
@@ -162,23 +163,13 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.vaultToken().orElseThrow().value()).isEqualTo("hvs.fromfile");
-        assertThat(c.vaultToken().orElseThrow().toString()).doesNotContain("hvs.fromfile");
+        assertThat(c.vault().token().orElseThrow().value()).isEqualTo("hvs.fromfile");
+        assertThat(c.vault().token().orElseThrow().toString()).doesNotContain("hvs.fromfile");
     }
 
     @Test
     void namesAMissingConfigFile() {
         env.put("CNP_CONFIG", dir.resolve("missing.yaml").toString());
         assertThatThrownBy(this::load).hasMessageContaining("missing.yaml").hasMessageContaining("CNP_CONFIG");
-    }
-
-    @Test
-    void parsesDurationsInShortAndIsoForms() {
-        assertThat(AppConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(AppConfig.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(AppConfig.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(AppConfig.parseDuration("8h")).isEqualTo(Duration.ofHours(8));
-        assertThat(AppConfig.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(AppConfig.parseDuration("PT90S")).isEqualTo(Duration.ofSeconds(90));
     }
 }
