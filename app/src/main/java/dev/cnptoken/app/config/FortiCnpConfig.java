@@ -1,7 +1,9 @@
 package dev.cnptoken.app.config;
 
 import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,14 +51,39 @@ public record FortiCnpConfig(
     }
 
     static FortiCnpConfig from(ValueParser p) {
+        URI baseUrl = baseUrl(p);
+        boolean allowInsecureHttp = p.bool(Key.ALLOW_INSECURE_HTTP, false);
+        if (baseUrl.getScheme().equalsIgnoreCase("http") && !allowInsecureHttp && !isLoopback(baseUrl.getHost())) {
+            throw ConfigException.of(Key.BASE_URL, p.origin(Key.BASE_URL), "plain http:// to " + baseUrl.getHost()
+                    + " would send the credential and tokens unencrypted; use https, or set allow_insecure_http: true");
+        }
         return new FortiCnpConfig(
-                baseUrl(p),
+                baseUrl,
                 p.choice(Key.TRANSPORT, Transport.class, Transport.FEIGN),
                 p.existingFile(Key.CA_FILE),
                 p.httpUri(Key.HTTP_PROXY),
                 p.duration(Key.CONNECT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(1), MAX_TIMEOUT),
                 p.duration(Key.READ_TIMEOUT, Duration.ofSeconds(30), Duration.ofMillis(1), MAX_TIMEOUT),
-                p.bool(Key.ALLOW_INSECURE_HTTP, false));
+                allowInsecureHttp);
+    }
+
+    /**
+     * Whether {@code host} is {@code localhost} or a loopback IP literal, names not resolved: the
+     * HTTP adapters' rule, checked here first so that the message names the key.
+     */
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !h.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static URI baseUrl(ValueParser p) {

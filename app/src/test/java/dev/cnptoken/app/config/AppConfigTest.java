@@ -400,6 +400,23 @@ class AppConfigTest {
     }
 
     @Test
+    void refusesPlainHttpToANonLoopbackHostNamingTheBaseUrlKey() {
+        env.put("CNP_BASE_URL", "http://forticnp.example.test");
+        assertThat(refusal()).startsWith("base_url (from CNP_BASE_URL): plain http:// to forticnp.example.test")
+                .contains("allow_insecure_http");
+
+        env.put("CNP_ALLOW_INSECURE_HTTP", "true");
+        assertThat(load().forticnp().allowInsecureHttp()).isTrue();
+        env.remove("CNP_ALLOW_INSECURE_HTTP");
+        env.put("CNP_BASE_URL", "http://127.0.0.1:8080");
+        assertThat(load().forticnp().baseUrl()).hasToString("http://127.0.0.1:8080");
+        env.put("CNP_BASE_URL", "http://[::1]:8080");
+        assertThat(load().forticnp().baseUrl().getHost()).isEqualTo("[::1]");
+        env.put("CNP_BASE_URL", "http://localhost:8080");
+        assertThat(load().forticnp().baseUrl().getHost()).isEqualTo("localhost");
+    }
+
+    @Test
     void refusesAProxyWithUserInfoWithoutShowingIt() {
         env.put("CNP_HTTP_PROXY", "http://user:SENTINELPASS@proxy.example.test:3128");
 
