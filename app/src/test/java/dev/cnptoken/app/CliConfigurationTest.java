@@ -83,7 +83,8 @@ class CliConfigurationTest {
         CliRunner.Result r = run(cli(), "--config", config.toString(), "status");
 
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.err()).contains("store (from " + config + "): the YAML tag !!binary is not supported").doesNotContain("[B@");
+        assertThat(r.err()).contains("store (from " + config + ", line 1): the YAML tag !!binary is not supported")
+                .doesNotContain("[B@");
     }
 
     @Test

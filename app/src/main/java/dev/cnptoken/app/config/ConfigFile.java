@@ -38,7 +38,8 @@ final class ConfigFile {
     private final Path path;
     private final String origin;
     private final Map<Key, ConfigSources.Value> values = new EnumMap<>(Key.class);
-    private final Map<Key, String> firstSeen = new HashMap<>();
+    /** The line each key was first set on (0 in a properties file, which does not tell). */
+    private final Map<Key, Integer> firstSeen = new HashMap<>();
 
     private ConfigFile(Path path) {
         this.path = path;
@@ -94,7 +95,7 @@ final class ConfigFile {
             throw new ConfigException("config: cannot read " + path + ": " + e.getClass().getSimpleName());
         }
         for (String name : p.stringPropertyNames()) {
-            put(key(name), p.getProperty(name), "");
+            put(key(name), p.getProperty(name), 0);
         }
     }
 
@@ -109,10 +110,10 @@ final class ConfigFile {
             }
             for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                 String name = parser.currentName();
-                String at = " at line " + parser.currentLocation().getLineNr();
+                int line = parser.currentLocation().getLineNr();
                 Key key = key(name);
                 parser.nextToken();
-                put(key, value(key, parser), at);
+                put(key, value(key, parser), line);
             }
             if (parser.nextToken() != null) {
                 throw new ConfigException("config: " + path + " holds more than one YAML document");
@@ -169,7 +170,7 @@ final class ConfigFile {
     }
 
     private ConfigException problem(Key key, JsonParser parser, String what) {
-        return ConfigException.of(key, origin, what + " at line " + parser.currentLocation().getLineNr());
+        return ConfigException.of(key, origin + ", line " + parser.currentLocation().getLineNr(), what);
     }
 
     private Key key(String name) {
@@ -187,10 +188,12 @@ final class ConfigFile {
         return key;
     }
 
-    private void put(Key key, String text, String at) {
-        String before = firstSeen.putIfAbsent(key, at);
+    private void put(Key key, String text, int line) {
+        Integer before = firstSeen.putIfAbsent(key, line);
         if (before != null) {
-            throw ConfigException.of(key, origin, "set twice" + (before.isEmpty() ? "" : " (" + before.strip() + " and" + at + ")"));
+            throw line == 0
+                    ? ConfigException.of(key, origin, "set twice")
+                    : ConfigException.of(key, origin + ", line " + line, "set twice (first at line " + before + ")");
         }
         values.put(key, new ConfigSources.Value(text, origin));
     }

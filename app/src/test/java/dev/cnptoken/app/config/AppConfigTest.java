@@ -430,7 +430,7 @@ class AppConfigTest {
         Path yaml = file("c.yaml", "store: file\ntransport: feign\nstore: memory\n");
         flags.put(Key.CONFIG, yaml.toString());
 
-        assertThat(refusal()).isEqualTo("store (from " + yaml + "): set twice (at line 1 and at line 3)");
+        assertThat(refusal()).isEqualTo("store (from " + yaml + ", line 3): set twice (first at line 1)");
     }
 
     @Test
@@ -438,7 +438,7 @@ class AppConfigTest {
         Path yaml = file("c.yaml", "file_dir: /a\nfile-dir: /b\n");
         flags.put(Key.CONFIG, yaml.toString());
 
-        assertThat(refusal()).startsWith("file_dir (from " + yaml + "): set twice");
+        assertThat(refusal()).isEqualTo("file_dir (from " + yaml + ", line 2): set twice (first at line 1)");
     }
 
     @Test
@@ -454,7 +454,7 @@ class AppConfigTest {
         Path yaml = file("c.yaml", "store: !!binary aGVsbG8=\n");
         flags.put(Key.CONFIG, yaml.toString());
 
-        assertThat(refusal()).isEqualTo("store (from " + yaml + "): the YAML tag !!binary is not supported; write a plain value at line 1")
+        assertThat(refusal()).isEqualTo("store (from " + yaml + ", line 1): the YAML tag !!binary is not supported; write a plain value")
                 .doesNotContain("[B@");
     }
 
@@ -473,7 +473,7 @@ class AppConfigTest {
         flags.put(Key.CONFIG, file.toString());
 
         String key = yaml.substring(0, yaml.indexOf(':'));
-        assertThat(refusal()).startsWith(key + " (from " + file + "): " + problem);
+        assertThat(refusal()).startsWith(key + " (from " + file + ", line 1): " + problem);
     }
 
     @Test
@@ -496,6 +496,11 @@ class AppConfigTest {
 
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.MEMORY);
         assertThat(c.concurrency()).isEqualTo(3);
+    }
+
+    @Test
+    void showsWhereARawValueCameFromButNeverTheValue() {
+        assertThat(new ConfigSources.Value("SENTINELTOKEN", "CNP_VAULT_TOKEN").toString()).isEqualTo("Value[from CNP_VAULT_TOKEN]");
     }
 
     // 7. byte order marks, white space and blank paths
