@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             TokenEngine engine = runtime.engine();
             out.println("cnp-token demo: offline, against a FortiCNP simulator on " + sim.baseUrl());
             out.println("  simulated clock from " + t0 + "; access tokens live 30 min, refresh tokens 8 h");
-            out.println("  transport " + lower(config.transport()) + ", file store in " + dir);
+            out.println("  transport " + lower(config.forticnp().transport()) + ", file store in " + dir);
             out.println();
 
             out.println("1. Log in with the API credential (Get Credentials Token)");

@@ -47,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCode.CONFIG.code();
         }
         ok("configuration", "file " + config.sources().file().map(Object::toString).orElse("(none, defaults and environment)")
-                + "; transport " + lower(config.transport()) + ", store " + lower(config.store()) + ", base URL " + config.baseUrl());
+                + "; transport " + lower(config.forticnp().transport()) + ", store " + lower(config.store()) + ", base URL " + config.forticnp().baseUrl());
         AppRuntime runtime;
         try {
             runtime = root.runtime(config);
@@ -73,11 +73,11 @@ final class DoctorCommand implements Callable<Integer> {
         // A refresh with a made-up refresh token: a refusal proves the API answers over this transport and TLS set-up.
         try {
             runtime.refresher().refresh(new RefreshToken("cnp-token-doctor-probe-not-a-real-token"));
-            fail(ExitCode.TRANSIENT, "forticnp", "accepted a made-up refresh token: " + config.baseUrl() + " is not FortiCNP");
+            fail(ExitCode.TRANSIENT, "forticnp", "accepted a made-up refresh token: " + config.forticnp().baseUrl() + " is not FortiCNP");
         } catch (TokenException e) {
             Failure f = e.failure();
             if (f instanceof Failure.Rejected r && r.subject() == Failure.Subject.REFRESH_TOKEN) {
-                ok("forticnp", config.baseUrl() + " answers (refused a made-up refresh token as it should)");
+                ok("forticnp", config.forticnp().baseUrl() + " answers (refused a made-up refresh token as it should)");
             } else if (f instanceof Failure.Rejected) {
                 fail(ExitCode.CONFIG, "forticnp", f.describe() + " - check base_url");
             } else {

@@ -1,16 +1,16 @@
 package dev.cnptoken.app;
 
-import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.config.DurationText;
 import java.time.Duration;
 import picocli.CommandLine;
 
-/** Reads durations given as flags, in the configuration's syntax ({@link AppConfig#parseDuration}). */
+/** Reads durations given as flags, in the configuration's syntax ({@link DurationText#parse}). */
 final class Durations {
     private Durations() {}
 
     static Duration parse(CommandLine cli, String option, String text) {
         try {
-            Duration d = AppConfig.parseDuration(text);
+            Duration d = DurationText.parse(text);
             if (d.isNegative()) {
                 throw new IllegalArgumentException("negative");
             }

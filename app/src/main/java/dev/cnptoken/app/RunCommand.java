@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig config = root.config();
-        InetSocketAddress address = listen == null ? config.listen() : parseListen(listen);
+        InetSocketAddress address = listen == null ? config.daemon().listen() : parseListen(listen);
         AppRuntime runtime = root.runtime(config);
         Daemon daemon;
         try {

@@ -12,13 +12,10 @@ import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.domain.port.TokenStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Everything one command needs, built from the configuration: the transport, the store, the
@@ -40,7 +37,7 @@ public final class AppRuntime implements AutoCloseable {
         this.clock = clock;
         this.refresher = refresher;
         this.store = store;
-        this.credentials = new ConfiguredCredentials(config.sources());
+        this.credentials = new ConfiguredCredentials(config.credentials(), config.sources()::env);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new MetricsListener(registry);
         LoggingListener logging = new LoggingListener();
@@ -49,8 +46,7 @@ public final class AppRuntime implements AutoCloseable {
                 .store(store)
                 .credentials(credentials)
                 .clock(clock)
-                .settings(config.engine())
-                .instanceId(instanceId())
+                .settings(config.engine().settings())
                 .listener((TokenEvent e) -> {
                     logging.onEvent(e);
                     metrics.onEvent(e);
@@ -138,17 +134,5 @@ public final class AppRuntime implements AutoCloseable {
                 // closing is best effort
             }
         }
-    }
-
-    private static String instanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown-host";
-        }
-        String pid = ManagementFactory.getRuntimeMXBean().getPid() + "";
-        String id = host + "/" + pid + "/" + UUID.randomUUID().toString().substring(0, 8);
-        return id.length() > 200 ? id.substring(0, 200) : id;
     }
 }

@@ -1,31 +1,40 @@
 package dev.cnptoken.app.wiring;
 
-import dev.cnptoken.app.config.ConfigSources;
-import dev.cnptoken.app.config.Key;
+import dev.cnptoken.app.config.CredentialsConfig;
+import dev.cnptoken.app.config.SecretFiles;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.port.CredentialSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Finds an account's API credential, in this order: the environment variable {@code
  * CNP_CREDENTIAL_<ACCOUNT>} (account upper-cased, other characters than letters and digits as
  * {@code _}); the file {@code <credential_dir>/<account>}; {@code CNP_CREDENTIAL}; the file named by
  * {@code credential_file}. When none has one, the engine falls back to a credential kept in the
- * store. Files are read on every use, so a renewed credential is picked up without a restart.
+ * store. Files are read on every use (a leading byte order mark and surrounding white space
+ * dropped, at most {@link SecretFiles#MAX_BYTES}), so a renewed credential is picked up without a
+ * restart.
  */
 public final class ConfiguredCredentials implements CredentialSource {
-    private final ConfigSources sources;
+    private final CredentialsConfig config;
+    private final Function<String, Optional<String>> environment;
 
-    public ConfiguredCredentials(ConfigSources sources) {
-        this.sources = sources;
+    /**
+     * @param config where the credentials are configured
+     * @param environment looks up an environment variable (empty when unset or empty)
+     */
+    public ConfiguredCredentials(CredentialsConfig config, Function<String, Optional<String>> environment) {
+        this.config = Objects.requireNonNull(config, "config == null");
+        this.environment = Objects.requireNonNull(environment, "environment == null");
     }
 
     /** The per-account environment variable's name. */
@@ -35,24 +44,21 @@ public final class ConfiguredCredentials implements CredentialSource {
 
     @Override
     public Optional<ApiCredential> credential(AccountId account) {
-        Optional<String> perAccount = sources.env(envName(account));
+        Optional<String> perAccount = environment.apply(envName(account));
         if (perAccount.isPresent()) {
-            return Optional.of(parse(perAccount.get(), envName(account)));
+            return Optional.of(parse(SecretFiles.clean(perAccount.get()), envName(account)));
         }
-        Optional<ConfigSources.Value> dir = sources.get(Key.CREDENTIAL_DIR);
-        if (dir.isPresent()) {
-            Path file = Path.of(dir.get().text().strip()).resolve(account.name());
+        if (config.directory().isPresent()) {
+            Path file = config.directory().get().resolve(account.name());
             if (Files.isRegularFile(file)) {
                 return Optional.of(parse(read(file), file.toString()));
             }
         }
-        Optional<ConfigSources.Value> shared = sources.get(Key.CREDENTIAL);
-        if (shared.isPresent()) {
-            return Optional.of(parse(shared.get().text(), shared.get().origin()));
+        if (config.shared().isPresent()) {
+            return Optional.of(parse(config.shared().get().value(), config.shared().get().origin()));
         }
-        Optional<ConfigSources.Value> file = sources.get(Key.CREDENTIAL_FILE);
-        if (file.isPresent()) {
-            Path p = Path.of(file.get().text().strip());
+        if (config.file().isPresent()) {
+            Path p = config.file().get();
             return Optional.of(parse(read(p), p.toString()));
         }
         return Optional.empty();
@@ -60,7 +66,10 @@ public final class ConfiguredCredentials implements CredentialSource {
 
     private static String read(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return SecretFiles.read(file);
+        } catch (SecretFiles.TooLargeException e) {
+            throw new TokenException(new Failure.NotConfigured("the credential file " + file + " holds " + e.getMessage()
+                    + "; it must hold one API credential"));
         } catch (IOException e) {
             throw new TokenException(new Failure.NotConfigured("cannot read the credential file " + file + " ("
                     + e.getClass().getSimpleName() + ")"));
@@ -69,7 +78,7 @@ public final class ConfiguredCredentials implements CredentialSource {
 
     private static ApiCredential parse(String text, String origin) {
         try {
-            return new ApiCredential(text.strip());
+            return new ApiCredential(text);
         } catch (IllegalArgumentException e) {
             throw new TokenException(new Failure.NotConfigured("the API credential from " + origin + " is not usable: " + e.getMessage()));
         }

@@ -5,7 +5,9 @@ import dev.cnptoken.adapters.store.redis.RedisTokenStore;
 import dev.cnptoken.adapters.store.vault.VaultTokenStore;
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.config.ConfigException;
-import dev.cnptoken.app.config.Key;
+import dev.cnptoken.app.config.FileStoreConfig;
+import dev.cnptoken.app.config.RedisConfig;
+import dev.cnptoken.app.config.VaultConfig;
 import dev.cnptoken.domain.port.TokenStore;
 import dev.cnptoken.domain.store.InMemoryTokenStore;
 import java.time.Clock;
@@ -18,9 +20,9 @@ final class Stores {
         try {
             return switch (config.store()) {
                 case MEMORY -> new InMemoryTokenStore();
-                case FILE -> file(config);
-                case REDIS -> redis(config);
-                case VAULT -> vault(config, clock);
+                case FILE -> file(config.file());
+                case REDIS -> redis(config.redis(), config.concurrency());
+                case VAULT -> vault(config.vault(), clock);
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Builders name the setting that is wrong and never echo a secret.
@@ -28,37 +30,35 @@ final class Stores {
         }
     }
 
-    private static TokenStore file(AppConfig config) {
-        FileTokenStore.Builder b = FileTokenStore.builder().directory(config.fileDir());
-        config.fileKeyFile().ifPresent(b::encryptionKeyFile);
-        if (config.fileKey().isPresent()) {
-            b.encryptionKeyFromEnvironment(Key.FILE_KEY.envName());
-        }
+    private static TokenStore file(FileStoreConfig config) {
+        FileTokenStore.Builder b = FileTokenStore.builder().directory(config.directory());
+        config.keyFile().ifPresent(b::encryptionKeyFile);
+        config.key().ifPresent(k -> b.encryptionKey(k.value(), k.origin()));
         return b.build();
     }
 
-    private static TokenStore redis(AppConfig config) {
+    private static TokenStore redis(RedisConfig config, int concurrency) {
         RedisTokenStore.Builder b = RedisTokenStore.builder()
-                .uri(config.redisUrl().orElseThrow().value())
-                .keyPrefix(config.redisKeyPrefix())
-                .poolSize(Math.max(8, config.concurrency() * 2));
-        config.redisPassword().ifPresent(p -> b.password(p.value()));
+                .uri(config.url().orElseThrow().value())
+                .keyPrefix(config.keyPrefix())
+                .poolSize(Math.max(8, concurrency * 2));
+        config.password().ifPresent(p -> b.password(p.value()));
         return b.build();
     }
 
-    private static TokenStore vault(AppConfig config, Clock clock) {
+    private static TokenStore vault(VaultConfig config, Clock clock) {
         VaultTokenStore.Builder b = VaultTokenStore.builder()
-                .address(config.vaultAddr().orElseThrow().toString())
-                .mount(config.vaultMount())
-                .prefix(config.vaultPrefix())
+                .address(config.addr().orElseThrow().toString())
+                .mount(config.mount())
+                .prefix(config.prefix())
                 .clock(clock);
-        if (config.vaultToken().isPresent()) {
-            b.token(config.vaultToken().get().value());
+        if (config.token().isPresent()) {
+            b.token(config.token().get().value());
         } else {
-            b.appRole(config.vaultRoleId().orElseThrow(), config.vaultSecretId().orElseThrow().value());
+            b.appRole(config.roleId().orElseThrow(), config.secretId().orElseThrow().value());
         }
-        config.vaultNamespace().ifPresent(b::namespace);
-        config.vaultCaFile().ifPresent(b::caCertificateFile);
+        config.namespace().ifPresent(b::namespace);
+        config.caFile().ifPresent(b::caCertificateFile);
         return b.build();
     }
 }

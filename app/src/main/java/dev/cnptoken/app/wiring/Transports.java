@@ -5,6 +5,7 @@ import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.config.ConfigException;
+import dev.cnptoken.app.config.FortiCnpConfig;
 import dev.cnptoken.domain.port.TokenRefresher;
 import java.net.URI;
 
@@ -14,11 +15,15 @@ public final class Transports {
 
     /** The transport the configuration names, for its base URL. */
     public static TokenRefresher create(AppConfig config) {
-        return create(config, config.baseUrl());
+        return create(config, config.forticnp().baseUrl());
     }
 
     /** The transport the configuration names, for another base URL (the demo's simulator). */
     public static TokenRefresher create(AppConfig config, URI baseUrl) {
+        return create(config.forticnp(), baseUrl);
+    }
+
+    private static TokenRefresher create(FortiCnpConfig config, URI baseUrl) {
         String userAgent = "cnp-token/" + version();
         try {
             HttpRefresherBuilder<?, ?> b = switch (config.transport()) {

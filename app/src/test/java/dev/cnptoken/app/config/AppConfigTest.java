@@ -3,6 +3,7 @@ package dev.cnptoken.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.domain.AccountId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,11 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class AppConfigTest {
@@ -36,11 +41,11 @@ class AppConfigTest {
     void worksWithNoFileAndNoEnvironmentOnDefaults() {
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).isEqualTo(AppConfig.GLOBAL);
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.FEIGN);
+        assertThat(c.forticnp().baseUrl()).isEqualTo(HttpRefresherBuilder.GLOBAL_BASE_URL);
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.FEIGN);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.FILE);
         assertThat(c.accounts()).isEmpty();
-        assertThat(c.engine().refreshTokenLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(c.engine().settings().refreshTokenLifetime()).isEqualTo(Duration.ofHours(8));
         assertThat(c.sources().file()).isEmpty();
     }
 
@@ -52,10 +57,10 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).isEqualTo(AppConfig.EU);
+        assertThat(c.forticnp().baseUrl()).isEqualTo(HttpRefresherBuilder.EU_BASE_URL);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.REDIS);
-        assertThat(c.redisUrl()).hasValueSatisfying(s -> assertThat(s.value()).contains("s3cret"));
-        assertThat(c.redisUrl().orElseThrow().toString()).doesNotContain("s3cret");
+        assertThat(c.redis().url()).hasValueSatisfying(s -> assertThat(s.value()).contains("s3cret"));
+        assertThat(c.redis().url().orElseThrow().toString()).doesNotContain("s3cret");
     }
 
     @Test
@@ -77,19 +82,19 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.baseUrl()).hasToString("https://forticnp.example.test");
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.FEIGN);
+        assertThat(c.forticnp().baseUrl()).hasToString("https://forticnp.example.test");
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.FEIGN);
         assertThat(c.store()).isEqualTo(AppConfig.StoreKind.MEMORY);
-        assertThat(c.fileDir()).isEqualTo(Path.of("/var/lib/cnp"));
+        assertThat(c.file().directory()).isEqualTo(Path.of("/var/lib/cnp"));
         assertThat(c.accounts()).containsExactly(AccountId.of("acme"), AccountId.of("globex"));
-        assertThat(c.engine().refreshMargin()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.engine().settings().refreshMargin()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.concurrency()).isEqualTo(8);
 
         Path props = file("c.properties", "transport=retrofit\naccounts=a,b\n");
         flags.clear();
         env.clear();
         env.put("CNP_CONFIG", props.toString());
-        assertThat(load().transport()).isEqualTo(AppConfig.Transport.RETROFIT);
+        assertThat(load().forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.RETROFIT);
         assertThat(load().accounts()).hasSize(2);
     }
 
@@ -99,7 +104,7 @@ class AppConfigTest {
         AppConfig c = AppConfig.from(ConfigSources.load(env, flags, List.of(dir.resolve("first.yaml"), second)));
 
         assertThat(c.sources().file()).contains(second);
-        assertThat(c.transport()).isEqualTo(AppConfig.Transport.RETROFIT);
+        assertThat(c.forticnp().transport()).isEqualTo(FortiCnpConfig.Transport.RETROFIT);
     }
 
     @Test
@@ -129,7 +134,7 @@ class AppConfigTest {
         assertThatThrownBy(this::load).hasMessageContaining("concurrency");
         env.clear();
         env.put("CNP_RELOGIN_MARGIN", "9h");
-        assertThatThrownBy(this::load).hasMessageContaining("reloginMargin");
+        assertThatThrownBy(this::load).hasMessageContaining("relogin_margin");
     }
 
     @Test
@@ -152,7 +157,7 @@ class AppConfigTest {
         assertThatThrownBy(this::load).hasMessageContaining("CNP_VAULT_TOKEN");
         env.put("CNP_VAULT_ROLE_ID", "role");
         env.put("CNP_VAULT_SECRET_ID", "secret");
-        assertThat(load().vaultSecretId()).isPresent();
+        assertThat(load().vault().secretId()).isPresent();
     }
 
     @Test
@@ -162,8 +167,8 @@ class AppConfigTest {
 
         AppConfig c = load();
 
-        assertThat(c.vaultToken().orElseThrow().value()).isEqualTo("hvs.fromfile");
-        assertThat(c.vaultToken().orElseThrow().toString()).doesNotContain("hvs.fromfile");
+        assertThat(c.vault().token().orElseThrow().value()).isEqualTo("hvs.fromfile");
+        assertThat(c.vault().token().orElseThrow().toString()).doesNotContain("hvs.fromfile");
     }
 
     @Test
@@ -172,13 +177,381 @@ class AppConfigTest {
         assertThatThrownBy(this::load).hasMessageContaining("missing.yaml").hasMessageContaining("CNP_CONFIG");
     }
 
+    private AppConfig loadYaml(String yaml) throws IOException {
+        flags.put(Key.CONFIG, file("c.yaml", yaml).toString());
+        return load();
+    }
+
+    private String refusal() {
+        try {
+            load();
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("the configuration was accepted");
+    }
+
+    // 1. one part per concern
+
     @Test
-    void parsesDurationsInShortAndIsoForms() {
-        assertThat(AppConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(AppConfig.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(AppConfig.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(AppConfig.parseDuration("8h")).isEqualTo(Duration.ofHours(8));
-        assertThat(AppConfig.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(AppConfig.parseDuration("PT90S")).isEqualTo(Duration.ofSeconds(90));
+    void composesOnePartPerConcern() throws IOException {
+        Path ca = file("ca.pem", "not checked here\n");
+        Path token = file("vault-token", "hvs.fromfile\n");
+        AppConfig c = loadYaml("""
+                base_url: eu
+                transport: retrofit
+                ca_file: %s
+                http_proxy: http://proxy.example.test:3128
+                connect_timeout: 5s
+                read_timeout: 20s
+                refresh_margin: 10m
+                store: vault
+                vault_addr: https://vault.example.test:8200
+                vault_token_file: %s
+                vault_mount: kv
+                redis_key_prefix: p
+                file_dir: /var/lib/cnp
+                listen: 127.0.0.1:9999
+                concurrency: 2
+                """.formatted(ca, token));
+
+        assertThat(c.forticnp()).isEqualTo(new FortiCnpConfig(HttpRefresherBuilder.EU_BASE_URL, FortiCnpConfig.Transport.RETROFIT,
+                java.util.Optional.of(ca), java.util.Optional.of(java.net.URI.create("http://proxy.example.test:3128")),
+                Duration.ofSeconds(5), Duration.ofSeconds(20), false));
+        assertThat(c.forticnp().callTimeout()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(c.engine().settings().refreshMargin()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.engine().settings().leaseDuration()).as("2 x the call timeout, at least 30s").isEqualTo(Duration.ofSeconds(50));
+        assertThat(c.vault().addr()).contains(java.net.URI.create("https://vault.example.test:8200"));
+        assertThat(c.vault().mount()).isEqualTo("kv");
+        assertThat(c.vault().token().orElseThrow().value()).isEqualTo("hvs.fromfile");
+        assertThat(c.vault().toString()).doesNotContain("hvs.fromfile");
+        assertThat(c.redis().keyPrefix()).isEqualTo("p");
+        assertThat(c.file().directory()).isEqualTo(Path.of("/var/lib/cnp"));
+        assertThat(c.daemon().listen().getPort()).isEqualTo(9999);
+        assertThat(c.concurrency()).isEqualTo(2);
+        assertThat(c.store()).isEqualTo(AppConfig.StoreKind.VAULT);
+    }
+
+    // 2. credential paths like every other path; the file store key read once
+
+    @Test
+    void expandsTheHomeDirectoryInCredentialPathsLikeInEveryOtherPath() {
+        env.put("CNP_CREDENTIAL_FILE", "~/secrets/forticnp");
+        env.put("CNP_CREDENTIAL_DIR", "~/secrets/accounts");
+        env.put("CNP_FILE_DIR", "~/store");
+
+        AppConfig c = load();
+
+        Path home = Path.of(System.getProperty("user.home"));
+        assertThat(c.credentials().file()).contains(home.resolve("secrets/forticnp"));
+        assertThat(c.credentials().directory()).contains(home.resolve("secrets/accounts"));
+        assertThat(c.file().directory()).isEqualTo(home.resolve("store"));
+    }
+
+    @Test
+    void readsTheFileStoreKeyAndTheSharedCredentialOnceFromTheGivenEnvironment() {
+        env.put("CNP_FILE_KEY", "SENTINELKEY0000000000000000000000000000000=\n");
+        env.put("CNP_CREDENTIAL", " SENTINELCREDENTIAL ");
+
+        AppConfig c = load();
+
+        assertThat(c.file().key().orElseThrow().value()).isEqualTo("SENTINELKEY0000000000000000000000000000000=");
+        assertThat(c.file().key().orElseThrow().origin()).isEqualTo("CNP_FILE_KEY");
+        assertThat(c.credentials().shared().orElseThrow().value()).isEqualTo("SENTINELCREDENTIAL");
+        assertThat(c.file() + " " + c.credentials()).doesNotContain("SENTINEL");
+    }
+
+    @Test
+    void refusesBothAFileStoreKeyAndAKeyFile() throws IOException {
+        env.put("CNP_FILE_KEY", "SENTINELKEY");
+        env.put("CNP_FILE_KEY_FILE", file("key", "k\n").toString());
+
+        assertThat(refusal()).startsWith("file_key (from CNP_FILE_KEY): set either CNP_FILE_KEY or file_key_file (from CNP_FILE_KEY_FILE)")
+                .doesNotContain("SENTINELKEY");
+    }
+
+    // 4. every error names the key and where its value came from
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "refresh_margin|-5m|must be positive, got -5m",
+        "refresh_margin|0s|must be positive, got 0s",
+        "max_jitter|-1s|must not be negative, got -1s",
+        "expiry_skew|PT-10S|must not be negative, got PT-10S",
+        "refresh_token_lifetime|0h|must be positive, got 0h",
+        "relogin_margin|-30m|must be positive, got -30m",
+        "backoff_base|0ms|must be positive, got 0ms",
+        "backoff_cap|-5m|must be positive, got -5m",
+        "max_retry_after|-1h|must not be negative, got -1h",
+        "lease_duration|0s|must be positive, got 0s",
+        "connect_timeout|0s|must be positive, got 0s",
+        "read_timeout|-30s|must be positive, got -30s",
+        "concurrency|-1|'-1' is not a whole number from 1 to 256",
+        "allow_insecure_http|maybe|'maybe' is not true or false",
+        "listen|nowhere:port|'nowhere:port' is not host:port",
+    })
+    void namesTheKeyAndTheEnvironmentVariableOfABadValue(String key, String value, String problem) {
+        String variable = "CNP_" + key.toUpperCase(java.util.Locale.ROOT);
+        env.put(variable, value);
+
+        assertThat(refusal()).isEqualTo(key + " (from " + variable + "): " + problem);
+    }
+
+    @Test
+    void namesTheFileOrTheFlagAValueCameFrom() throws IOException {
+        Path yaml = file("c.yaml", "read_timeout: -5m\n");
+        flags.put(Key.CONFIG, yaml.toString());
+        assertThat(refusal()).isEqualTo("read_timeout (from " + yaml + "): must be positive, got -5m");
+
+        flags.clear();
+        flags.put(Key.TRANSPORT, "grpc");
+        assertThat(refusal()).isEqualTo("transport (from --transport): 'grpc' is not one of feign, retrofit");
+    }
+
+    // 5. settings that would make every token unusable
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "expiry_skew|6m|must be at most 5m, got 6m",
+        "refresh_margin|61m|must be at most 1h, got 61m",
+        "refresh_token_lifetime|2d|must be at most 1d, got 2d",
+        "refresh_token_lifetime|30s|must be at least 1m, got 30s",
+        "backoff_cap|2h|must be at most 1h, got 2h",
+        "max_retry_after|25h|must be at most 1d, got 25h",
+        "lease_duration|11m|must be at most 10m, got 11m",
+        "connect_timeout|3m|must be at most 2m, got 3m",
+        "read_timeout|121s|must be at most 2m, got 121s",
+    })
+    void refusesAValueBeyondItsBoundNamingTheBound(String key, String value, String problem) {
+        String variable = "CNP_" + key.toUpperCase(java.util.Locale.ROOT);
+        env.put(variable, value);
+
+        assertThat(refusal()).isEqualTo(key + " (from " + variable + "): " + problem);
+    }
+
+    @Test
+    void acceptsEachBoundItself() {
+        env.put("CNP_EXPIRY_SKEW", "5m");
+        env.put("CNP_REFRESH_MARGIN", "1h");
+        env.put("CNP_MAX_JITTER", "1h");
+        env.put("CNP_REFRESH_TOKEN_LIFETIME", "1d");
+        env.put("CNP_BACKOFF_BASE", "1h");
+        env.put("CNP_BACKOFF_CAP", "1h");
+        env.put("CNP_MAX_RETRY_AFTER", "1d");
+        env.put("CNP_LEASE_DURATION", "10m");
+        env.put("CNP_CONNECT_TIMEOUT", "2m");
+        env.put("CNP_READ_TIMEOUT", "2m");
+
+        AppConfig c = load();
+
+        assertThat(c.engine().settings().expirySkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.engine().settings().leaseDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.forticnp().readTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void refusesAJitterLongerThanTheRefreshMarginNamingBoth() {
+        env.put("CNP_REFRESH_MARGIN", "2m");
+        env.put("CNP_MAX_JITTER", "3m");
+
+        assertThat(refusal()).isEqualTo("max_jitter (from CNP_MAX_JITTER): must be at most refresh_margin (2m, from CNP_REFRESH_MARGIN), got 3m");
+    }
+
+    @Test
+    void shrinksTheDefaultJitterAndBackoffBaseToFitASmallerMarginAndCap() {
+        env.put("CNP_REFRESH_MARGIN", "30s");
+        env.put("CNP_BACKOFF_CAP", "500ms");
+
+        AppConfig c = load();
+
+        assertThat(c.engine().settings().maxJitter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.engine().settings().backoffBase()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void refusesAReloginMarginNotShorterThanTheRefreshTokenLifetimeNamingBoth() {
+        env.put("CNP_RELOGIN_MARGIN", "8h");
+        assertThat(refusal()).isEqualTo("relogin_margin (from CNP_RELOGIN_MARGIN): must be shorter than refresh_token_lifetime"
+                + " (8h, from default), got 8h");
+
+        env.clear();
+        env.put("CNP_REFRESH_TOKEN_LIFETIME", "20m");
+        assertThat(refusal()).isEqualTo("relogin_margin (from default): must be shorter than refresh_token_lifetime"
+                + " (20m, from CNP_REFRESH_TOKEN_LIFETIME), got 30m");
+    }
+
+    @Test
+    void refusesABackoffBaseLongerThanTheCapNamingBoth() {
+        env.put("CNP_BACKOFF_BASE", "10m");
+
+        assertThat(refusal()).isEqualTo("backoff_base (from CNP_BACKOFF_BASE): must be at most backoff_cap (5m, from default), got 10m");
+    }
+
+    @Test
+    void refusesALeaseThatDoesNotOutlastOneCall() {
+        env.put("CNP_CONNECT_TIMEOUT", "10s");
+        env.put("CNP_READ_TIMEOUT", "30s");
+        env.put("CNP_LEASE_DURATION", "39s");
+        assertThat(refusal()).isEqualTo("lease_duration (from CNP_LEASE_DURATION): must outlast one FortiCNP call: at least 40s"
+                + " (connect_timeout + read_timeout, and 1s), got 39s");
+
+        env.put("CNP_LEASE_DURATION", "40s");
+        assertThat(load().engine().settings().leaseDuration()).isEqualTo(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void refusesPlainHttpToANonLoopbackHostNamingTheBaseUrlKey() {
+        env.put("CNP_BASE_URL", "http://forticnp.example.test");
+        assertThat(refusal()).startsWith("base_url (from CNP_BASE_URL): plain http:// to forticnp.example.test")
+                .contains("allow_insecure_http");
+
+        env.put("CNP_ALLOW_INSECURE_HTTP", "true");
+        assertThat(load().forticnp().allowInsecureHttp()).isTrue();
+        env.remove("CNP_ALLOW_INSECURE_HTTP");
+        env.put("CNP_BASE_URL", "http://127.0.0.1:8080");
+        assertThat(load().forticnp().baseUrl()).hasToString("http://127.0.0.1:8080");
+        env.put("CNP_BASE_URL", "http://[::1]:8080");
+        assertThat(load().forticnp().baseUrl().getHost()).isEqualTo("[::1]");
+        env.put("CNP_BASE_URL", "http://localhost:8080");
+        assertThat(load().forticnp().baseUrl().getHost()).isEqualTo("localhost");
+    }
+
+    @Test
+    void refusesAProxyWithUserInfoWithoutShowingIt() {
+        env.put("CNP_HTTP_PROXY", "http://user:SENTINELPASS@proxy.example.test:3128");
+
+        assertThat(refusal()).startsWith("http_proxy (from CNP_HTTP_PROXY): must not contain user info").doesNotContain("SENTINELPASS");
+    }
+
+    // 6. YAML that would be read as something other than what was written
+
+    @Test
+    void refusesAKeySetTwiceInYamlNamingTheKeyTheFileAndBothLines() throws IOException {
+        Path yaml = file("c.yaml", "store: file\ntransport: feign\nstore: memory\n");
+        flags.put(Key.CONFIG, yaml.toString());
+
+        assertThat(refusal()).isEqualTo("store (from " + yaml + ", line 3): set twice (first at line 1)");
+    }
+
+    @Test
+    void refusesAKeySetTwiceUnderTwoSpellings() throws IOException {
+        Path yaml = file("c.yaml", "file_dir: /a\nfile-dir: /b\n");
+        flags.put(Key.CONFIG, yaml.toString());
+
+        assertThat(refusal()).isEqualTo("file_dir (from " + yaml + ", line 2): set twice (first at line 1)");
+    }
+
+    @Test
+    void refusesAKeySetTwiceInAPropertiesFile() throws IOException {
+        Path props = file("c.properties", "transport=feign\ntransport=retrofit\n");
+        flags.put(Key.CONFIG, props.toString());
+
+        assertThat(refusal()).isEqualTo("transport (from " + props + "): set twice");
+    }
+
+    @Test
+    void refusesABinaryValueInsteadOfPrintingAnArrayReference() throws IOException {
+        Path yaml = file("c.yaml", "store: !!binary aGVsbG8=\n");
+        flags.put(Key.CONFIG, yaml.toString());
+
+        assertThat(refusal()).isEqualTo("store (from " + yaml + ", line 1): the YAML tag !!binary is not supported; write a plain value")
+                .doesNotContain("[B@");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "store: !custom file|the YAML tag !custom is not supported",
+        "store: [file]|expected one value, found a list",
+        "store: {kind: file}|expected one value, found a mapping",
+        "accounts: {acme: 1}|expected a list or a comma-separated value, found a mapping",
+        "accounts: [acme, [globex]]|list items must be plain values",
+        "accounts: [acme, {globex: 1}]|list items must be plain values",
+        "store:|no value",
+    })
+    void refusesAValueThatIsNotPlainNamingTheKeyAndTheFile(String yaml, String problem) throws IOException {
+        Path file = file("c.yaml", yaml + "\n");
+        flags.put(Key.CONFIG, file.toString());
+
+        String key = yaml.substring(0, yaml.indexOf(':'));
+        assertThat(refusal()).startsWith(key + " (from " + file + ", line 1): " + problem);
+    }
+
+    @Test
+    void refusesAnAliasThatWouldBeReadAsItsAnchorName() throws IOException {
+        flags.put(Key.CONFIG, file("c.yaml", "transport: &t feign\nstore: *t\n").toString());
+
+        assertThat(refusal()).startsWith("store (from ").contains("aliases");
+    }
+
+    @Test
+    void refusesASecondYamlDocument() throws IOException {
+        flags.put(Key.CONFIG, file("c.yaml", "store: file\n---\nstore: memory\n").toString());
+
+        assertThat(refusal()).contains("c.yaml").contains("more than one YAML document");
+    }
+
+    @Test
+    void acceptsStandardScalarTagsAndAByteOrderMark() throws IOException {
+        AppConfig c = loadYaml("\uFEFFstore: !!str memory\nconcurrency: !!int 3\n");
+
+        assertThat(c.store()).isEqualTo(AppConfig.StoreKind.MEMORY);
+        assertThat(c.concurrency()).isEqualTo(3);
+    }
+
+    @Test
+    void showsWhereARawValueCameFromButNeverTheValue() {
+        assertThat(new ConfigSources.Value("SENTINELTOKEN", "CNP_VAULT_TOKEN").toString()).isEqualTo("Value[from CNP_VAULT_TOKEN]");
+    }
+
+    // 7. byte order marks, white space and blank paths
+
+    @Test
+    void readsASecretFileWithoutItsByteOrderMarkAndWhiteSpace() throws IOException {
+        Path token = dir.resolve("vault-token");
+        Files.write(token, ("\uFEFF  hvs.fromfile \r\n").getBytes(StandardCharsets.UTF_8));
+        env.put("CNP_STORE", "vault");
+        env.put("CNP_VAULT_ADDR", "http://127.0.0.1:8200");
+        env.put("CNP_VAULT_TOKEN_FILE", token.toString());
+
+        assertThat(load().vault().token().orElseThrow().value()).isEqualTo("hvs.fromfile");
+    }
+
+    @Test
+    void refusesAnOversizedOrEmptySecretFile() throws IOException {
+        Path big = file("big", "x".repeat(SecretFiles.MAX_BYTES + 1));
+        env.put("CNP_REDIS_PASSWORD_FILE", big.toString());
+        assertThat(refusal()).isEqualTo("redis_password_file (from CNP_REDIS_PASSWORD_FILE): " + big + " holds more than "
+                + SecretFiles.MAX_BYTES + " bytes; it must hold one secret");
+
+        Path empty = file("empty", "\uFEFF \n");
+        env.put("CNP_REDIS_PASSWORD_FILE", empty.toString());
+        assertThat(refusal()).isEqualTo("redis_password_file (from CNP_REDIS_PASSWORD_FILE): " + empty + " is empty");
+    }
+
+    @Test
+    void refusesABlankFileDirInYamlInsteadOfUsingTheCurrentDirectory() throws IOException {
+        Path yaml = file("c.yaml", "file_dir: \"\"\n");
+        flags.put(Key.CONFIG, yaml.toString());
+
+        assertThat(refusal()).isEqualTo("file_dir (from " + yaml + "): is blank; name a path, or leave the key out for the default");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CNP_FILE_DIR", "CNP_FILE_KEY_FILE", "CNP_CREDENTIAL_FILE", "CNP_CREDENTIAL_DIR", "CNP_CA_FILE",
+        "CNP_VAULT_CA_FILE", "CNP_VAULT_TOKEN_FILE", "CNP_VAULT_SECRET_ID_FILE", "CNP_REDIS_PASSWORD_FILE"})
+    void refusesABlankPathFromTheEnvironment(String variable) {
+        env.put(variable, " ");
+
+        assertThat(refusal()).isEqualTo(variable.substring(4).toLowerCase(java.util.Locale.ROOT) + " (from " + variable
+                + "): is blank; name a path, or leave the key out for the default");
+    }
+
+    @Test
+    void refusesABlankConfigFileNameButTakesAnEmptyVariableAsUnset() {
+        env.put("CNP_CONFIG", "");
+        assertThat(load().sources().file()).isEmpty();
+
+        env.put("CNP_CONFIG", "  ");
+        assertThat(refusal()).startsWith("config (from CNP_CONFIG): is blank");
     }
 }

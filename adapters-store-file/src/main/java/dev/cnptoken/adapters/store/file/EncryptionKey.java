@@ -110,6 +110,19 @@ final class EncryptionKey {
         return decode(value, source);
     }
 
+    /**
+     * Decodes a key the caller has read; {@code origin} names where from in messages.
+     *
+     * @throws TokenException {@code NotConfigured} when the text is blank or malformed
+     */
+    static EncryptionKey fromText(String text, String origin) {
+        String source = "encryption key from " + origin;
+        if (text.isBlank()) {
+            throw notConfigured(source + " is empty");
+        }
+        return decode(text, source);
+    }
+
     private static EncryptionKey decode(String text, String source) {
         byte[] raw;
         try {

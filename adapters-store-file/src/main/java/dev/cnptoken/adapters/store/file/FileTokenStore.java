@@ -408,6 +408,8 @@ public final class FileTokenStore implements TokenStore {
         private Path directory;
         private Path keyFile;
         private String keyVariable;
+        private String keyText;
+        private String keyOrigin;
         private Path previousKeyFile;
         private boolean fsync = true;
         private Duration lockTimeout = Duration.ofSeconds(10);
@@ -438,6 +440,22 @@ public final class FileTokenStore implements TokenStore {
                 throw new IllegalArgumentException("variable is blank");
             }
             this.keyVariable = variable;
+            return this;
+        }
+
+        /**
+         * Encrypts the documents with an AES-256 key the caller has already read, in base64 (from
+         * its own configuration). {@code origin} names where it came from, e.g. the variable, in
+         * error messages; the key itself is never shown.
+         */
+        public Builder encryptionKey(String base64, String origin) {
+            Objects.requireNonNull(base64, "base64 == null");
+            Objects.requireNonNull(origin, "origin == null");
+            if (origin.isBlank()) {
+                throw new IllegalArgumentException("origin is blank");
+            }
+            this.keyText = base64;
+            this.keyOrigin = origin;
             return this;
         }
 
@@ -488,13 +506,22 @@ public final class FileTokenStore implements TokenStore {
             if (directory == null) {
                 throw new IllegalStateException("directory is not set");
             }
-            if (keyFile != null && keyVariable != null) {
-                throw new IllegalStateException(
-                        "set either encryptionKeyFile or encryptionKeyFromEnvironment, not both");
+            List<String> keySources = new ArrayList<>();
+            if (keyFile != null) {
+                keySources.add("encryptionKeyFile");
             }
-            if (previousKeyFile != null && keyFile == null && keyVariable == null) {
-                throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile"
-                        + " or encryptionKeyFromEnvironment too");
+            if (keyVariable != null) {
+                keySources.add("encryptionKeyFromEnvironment");
+            }
+            if (keyText != null) {
+                keySources.add("encryptionKey");
+            }
+            if (keySources.size() > 1) {
+                throw new IllegalStateException("set one key source, not both: " + String.join(" and ", keySources));
+            }
+            if (previousKeyFile != null && keySources.isEmpty()) {
+                throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile,"
+                        + " encryptionKeyFromEnvironment or encryptionKey too");
             }
             Path dir = directory.toAbsolutePath().normalize();
             boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -530,6 +557,8 @@ public final class FileTokenStore implements TokenStore {
                 key = EncryptionKey.fromFile(keyFile);
             } else if (keyVariable != null) {
                 key = EncryptionKey.fromEnvironment(keyVariable, environment);
+            } else if (keyText != null) {
+                key = EncryptionKey.fromText(keyText, keyOrigin);
             }
             EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
             FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);

@@ -59,6 +59,29 @@ class EncryptionKeyTest {
     }
 
     @Test
+    void readsTheSameKeyGivenAsTextByTheCaller() throws Exception {
+        String key = TestFiles.newKeyBase64();
+        FileTokenStore fromFile = builder().encryptionKeyFile(TestFiles.writeKeyFile(temp.resolve("key"), key)).build();
+        fromFile.compareAndSet(AccountId.of("a"), TokenStore.ABSENT, CasHammer.counter("1"));
+
+        FileTokenStore fromText = builder().encryptionKey(key + "\n", "CNP_FILE_KEY").build();
+
+        assertThat(fromText.read(AccountId.of("a")).orElseThrow().state()).isEqualTo(CasHammer.counter("1"));
+    }
+
+    @Test
+    void refusesAMalformedKeyGivenAsTextNamingItsOriginOnly() {
+        String bad = "SENTINEL-not-base64-" + "x".repeat(20);
+
+        assertNotConfigured(() -> builder().encryptionKey(bad, "CNP_FILE_KEY").build(),
+                "encryption key from CNP_FILE_KEY is not standard base64", bad);
+        assertNotConfigured(() -> builder().encryptionKey(" ", "CNP_FILE_KEY").build(),
+                "encryption key from CNP_FILE_KEY is empty", null);
+        assertThatThrownBy(() -> builder().encryptionKey(bad, "CNP_FILE_KEY").encryptionKeyFromEnvironment("K").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both").hasMessageNotContaining(bad);
+    }
+
+    @Test
     void refusesAKeyFileReadableByOthers() throws Exception {
         String key = TestFiles.newKeyBase64();
         Path file = TestFiles.writeKeyFile(temp.resolve("key"), key);
