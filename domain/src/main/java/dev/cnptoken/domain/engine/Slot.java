@@ -42,7 +42,7 @@ final class Slot {
         this.random = random;
     }
 
-    /** Takes {@link #lock}, waiting as long as it takes. */
+    /** Takes {@link #lock}, waiting as long as it takes; an interrupt while waiting is thrown as an {@code Unavailable} failure. */
     void lockOrThrow() {
         try {
             lock.lockInterruptibly();

@@ -10,9 +10,8 @@ import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenGrant;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
+import dev.cnptoken.domain.engine.FortiCnpCalls.Obtained;
 import dev.cnptoken.domain.port.CasResult;
-import dev.cnptoken.domain.port.CredentialSource;
-import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.domain.port.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +26,9 @@ import java.util.OptionalInt;
  * #releaseAfterFailure release after failure}, {@link #settleUnknownWrite settle an unknown write}.
  *
  * <p>{@link #run} chains the steps into one refresh cycle; {@link #createByLogin} and {@link
- * #login} are the two ways an account's state is made by a login. The caller holds the slot's lock
+ * #login} are the two ways an account's state is made by a login. The steps are package-private so
+ * that other entry points of the engine (a forced refresh after a rejected token, say) can chain them
+ * differently. The caller holds the slot's lock
  * for every method. A failure is recorded in the slot and reported in the returned outcome, never
  * thrown (except by {@link #login}). A write that fails with {@code OUTCOME_UNKNOWN} is settled by
  * reading the account again, never by writing again blindly; any other write failure means the write
@@ -38,26 +39,23 @@ final class StoreRound {
     private static final int MAX_ROUNDS = 8;
 
     private final TokenStore store;
-    private final TokenRefresher refresher;
-    private final CredentialSource credentials;
+    /** How a new grant is got from FortiCNP. */
+    private final FortiCnpCalls fortiCnp;
     private final Clock clock;
     private final Sleeper sleeper;
     private final EngineSettings settings;
-    private final SchedulePolicy policy;
     /** This engine's name in leases: a lease with it is this engine's own. */
     private final String instanceId;
     /** The engine's listener, already guarded so that it never throws. */
     private final TokenEventListener events;
 
-    StoreRound(TokenStore store, TokenRefresher refresher, CredentialSource credentials, Clock clock, Sleeper sleeper,
-            EngineSettings settings, String instanceId, TokenEventListener events) {
+    StoreRound(TokenStore store, FortiCnpCalls fortiCnp, Clock clock, Sleeper sleeper, EngineSettings settings,
+            String instanceId, TokenEventListener events) {
         this.store = store;
-        this.refresher = refresher;
-        this.credentials = credentials;
+        this.fortiCnp = fortiCnp;
         this.clock = clock;
         this.sleeper = sleeper;
         this.settings = settings;
-        this.policy = new SchedulePolicy(settings);
         this.instanceId = instanceId;
         this.events = events;
     }
@@ -158,7 +156,7 @@ final class StoreRound {
         long start = System.nanoTime();
         Obtained obtained;
         try {
-            obtained = callFortiCnp(slot, leased.state(), now);
+            obtained = fortiCnp.refreshOrLogIn(slot, leased.state(), now);
         } catch (TokenException e) {
             return releaseAfterFailure(slot, leased, e);
         } catch (RuntimeException e) {
@@ -202,15 +200,14 @@ final class StoreRound {
 
     /** No state is stored yet: logs in with the configured credential and creates the account. */
     RefreshOutcome createByLogin(Slot slot) {
-        Optional<ApiCredential> credential = credentials.credential(slot.account);
+        Optional<ApiCredential> credential = fortiCnp.configuredCredential(slot.account);
         if (credential.isEmpty()) {
             return failed(slot, new TokenException(new Failure.NotConfigured("account " + slot.account
                     + " has no stored tokens and no API credential to log in with (run the login first)")));
         }
         long start = System.nanoTime();
         Instant now = clock.instant();
-        Obtained obtained = new Obtained(TokenCall.LOGIN, checked(refresher.login(credential.get()), TokenCall.LOGIN, now),
-                "no stored state");
+        Obtained obtained = fortiCnp.logIn(credential.get(), "no stored state", now);
         TokenState next = TokenState.loggedIn(obtained.grant(), now, Optional.empty());
         return write(slot, new Pending(obtained, next, TokenStore.ABSENT, Optional.empty(), start));
     }
@@ -225,8 +222,7 @@ final class StoreRound {
     VersionedState login(Slot slot, ApiCredential credential, boolean keepCredential) {
         long start = System.nanoTime();
         Instant now = clock.instant();
-        Obtained obtained = new Obtained(TokenCall.LOGIN, checked(refresher.login(credential), TokenCall.LOGIN, now),
-                "explicit login");
+        Obtained obtained = fortiCnp.logIn(credential, "explicit login", now);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<VersionedState> current = store.read(slot.account);
             Optional<ApiCredential> kept = keepCredential
@@ -254,35 +250,6 @@ final class StoreRound {
     }
 
     // ---------------------------------------------------------------------------------------------
-
-    /** Gets a new grant for {@code state}: a refresh, or a login when the refresh token nears its end or is rejected. */
-    private Obtained callFortiCnp(Slot slot, TokenState state, Instant now) {
-        Optional<ApiCredential> credential = credentials.credential(slot.account).or(state::credential);
-        boolean reloginDue = !now.isBefore(policy.reloginAt(state));
-        // Without a credential a re-login cannot happen: plan by the access token alone, and say so once.
-        if (slot.credentialMissing(reloginDue && credential.isEmpty())) {
-            events.onEvent(new TokenEvent.CredentialMissing(slot.account, state.refreshExpiresAt(settings.refreshTokenLifetime())));
-        }
-        if (reloginDue && credential.isPresent()) {
-            return logIn(credential.get(), "refresh token near end of life", now);
-        }
-        try {
-            return new Obtained(TokenCall.REFRESH, checked(refresher.refresh(state.refreshToken()), TokenCall.REFRESH, now), "");
-        } catch (TokenException e) {
-            if (!(e.failure() instanceof Failure.Rejected r) || r.subject() != Failure.Subject.REFRESH_TOKEN) {
-                throw e;
-            }
-            if (credential.isEmpty()) {
-                throw new TokenException(new Failure.Rejected(r.subject(), r.status(), r.oauthError(),
-                        r.detail() + "; no API credential is configured to log in again"), e);
-            }
-            return logIn(credential.get(), "refresh token rejected", now);
-        }
-    }
-
-    private Obtained logIn(ApiCredential credential, String reason, Instant now) {
-        return new Obtained(TokenCall.LOGIN, checked(refresher.login(credential), TokenCall.LOGIN, now), reason);
-    }
 
     /** Writes the new state of {@code pending} and acts on the answer. */
     private RefreshOutcome write(Slot slot, Pending pending) {
@@ -419,26 +386,6 @@ final class StoreRound {
         }
     }
 
-    /** Rejects a grant that is already expired (or nearly) or a login without a refresh token. */
-    private TokenGrant checked(TokenGrant grant, TokenCall call, Instant now) {
-        if (grant == null) {
-            throw new TokenException(new Failure.Malformed("the token refresher returned no grant"));
-        }
-        if (!grant.expiresAt().isAfter(now)) {
-            throw new TokenException(new Failure.Malformed("expires (" + grant.expiresAt()
-                    + ") is in the past; check the clock of this host"));
-        }
-        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
-            throw new TokenException(new Failure.Malformed("the new token lives " + Duration.between(now, grant.expiresAt()).toMillis()
-                    + " ms, not longer than the expiry skew (" + settings.expirySkew().toMillis()
-                    + " ms); lower the expiry skew or check the clock of this host"));
-        }
-        if (call == TokenCall.LOGIN && grant.refreshToken().isEmpty()) {
-            throw new TokenException(new Failure.Malformed("the login answer carried no refresh_token"));
-        }
-        return grant;
-    }
-
     /**
      * What {@link #readAndAdopt} found.
      *
@@ -446,15 +393,6 @@ final class StoreRound {
      * @param adopted whether it replaced a token this engine held
      */
     record Read(VersionedState current, boolean adopted) {}
-
-    /**
-     * A grant from FortiCNP.
-     *
-     * @param call the call that got it
-     * @param grant the checked grant
-     * @param loginReason why a login was made (for {@link TokenEvent.LoggedIn}); empty for a refresh
-     */
-    record Obtained(TokenCall call, TokenGrant grant, String loginReason) {}
 
     /**
      * A new state about to be written.

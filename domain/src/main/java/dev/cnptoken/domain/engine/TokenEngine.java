@@ -67,7 +67,8 @@ public final class TokenEngine implements AutoCloseable {
         this.policy = new SchedulePolicy(b.settings);
         this.listener = b.listener;
         this.instanceId = b.instanceId;
-        this.round = new StoreRound(b.store, b.refresher, b.credentials, b.clock, b.sleeper, b.settings, b.instanceId, this::emit);
+        FortiCnpCalls fortiCnp = new FortiCnpCalls(b.refresher, b.credentials, b.settings, policy, this::emit);
+        this.round = new StoreRound(b.store, fortiCnp, b.clock, b.sleeper, b.settings, b.instanceId, this::emit);
         this.coarse = b.clockResolution == null ? null : new CoarseClock(clock, b.clockResolution);
     }
 
