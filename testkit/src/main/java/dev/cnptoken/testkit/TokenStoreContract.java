@@ -322,7 +322,7 @@ public abstract class TokenStoreContract {
         VersionedState before = written(store.compareAndSet(account, TokenStore.ABSENT, minimalState("before")));
         TokenState next = fullState();
 
-        assertOutcomeUnknown(() -> new AnswerLosingStore(store).compareAndSet(account, before.version(), next));
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(account, before.version(), next));
 
         VersionedState after = store.read(account).orElseThrow();
         assertThat(after.state()).isEqualTo(next);
@@ -339,7 +339,7 @@ public abstract class TokenStoreContract {
         VersionedState current = written(store.compareAndSet(account, first.version(), minimalState("current")));
 
         // sent with a version that had moved on, so the store refused it; then the answer was lost
-        assertOutcomeUnknown(() -> new AnswerLosingStore(store).compareAndSet(account, first.version(), fullState()));
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(account, first.version(), fullState()));
 
         assertThat(store.read(account)).contains(current);
     }
@@ -351,8 +351,8 @@ public abstract class TokenStoreContract {
         VersionedState existing = written(store.compareAndSet(refused, TokenStore.ABSENT, minimalState("existing")));
         TokenState next = fullState();
 
-        assertOutcomeUnknown(() -> new AnswerLosingStore(store).compareAndSet(landed, TokenStore.ABSENT, next));
-        assertOutcomeUnknown(() -> new AnswerLosingStore(store).compareAndSet(refused, TokenStore.ABSENT, next));
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(landed, TokenStore.ABSENT, next));
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(refused, TokenStore.ABSENT, next));
 
         VersionedState created = store.read(landed).orElseThrow();
         assertThat(created.state()).isEqualTo(next);
@@ -372,10 +372,10 @@ public abstract class TokenStoreContract {
      * the store and takes effect (or is refused) there, then the caller gets {@code OUTCOME_UNKNOWN},
      * as after a connection lost once the request was sent.
      */
-    private static final class AnswerLosingStore implements TokenStore {
+    private static final class AnswerLosingTokenStore implements TokenStore {
         private final TokenStore real;
 
-        AnswerLosingStore(TokenStore real) {
+        AnswerLosingTokenStore(TokenStore real) {
             this.real = real;
         }
 
