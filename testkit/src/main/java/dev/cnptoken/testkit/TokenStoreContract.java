@@ -316,6 +316,87 @@ public abstract class TokenStoreContract {
         }
     }
 
+    @Test
+    void afterAWriteWithAnUnknownOutcomeThatLandedReadsTheNewStateAtANewVersion() {
+        AccountId account = newAccount();
+        VersionedState before = written(store.compareAndSet(account, TokenStore.ABSENT, minimalState("before")));
+        TokenState next = fullState();
+
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(account, before.version(), next));
+
+        VersionedState after = store.read(account).orElseThrow();
+        assertThat(after.state()).isEqualTo(next);
+        assertThat(after.version()).isNotEqualTo(before.version());
+        // what the caller learns from the read is enough: the write is not repeated, and a blind repeat is refused
+        assertThat(store.compareAndSet(account, before.version(), next).written()).isFalse();
+        assertThat(store.read(account)).contains(after);
+    }
+
+    @Test
+    void afterAWriteWithAnUnknownOutcomeThatDidNotLandReadsTheOldStateAtTheOldVersion() {
+        AccountId account = newAccount();
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, minimalState("first")));
+        VersionedState current = written(store.compareAndSet(account, first.version(), minimalState("current")));
+
+        // sent with a version that had moved on, so the store refused it; then the answer was lost
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(account, first.version(), fullState()));
+
+        assertThat(store.read(account)).contains(current);
+    }
+
+    @Test
+    void afterCreatingAnAccountWithAnUnknownOutcomeReadsEitherNothingOrTheWholeState() {
+        AccountId landed = newAccount();
+        AccountId refused = newAccount();
+        VersionedState existing = written(store.compareAndSet(refused, TokenStore.ABSENT, minimalState("existing")));
+        TokenState next = fullState();
+
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(landed, TokenStore.ABSENT, next));
+        assertOutcomeUnknown(() -> new AnswerLosingTokenStore(store).compareAndSet(refused, TokenStore.ABSENT, next));
+
+        VersionedState created = store.read(landed).orElseThrow();
+        assertThat(created.state()).isEqualTo(next);
+        assertThat(created.version()).isNotEqualTo(TokenStore.ABSENT);
+        assertThat(store.read(refused)).contains(existing);
+    }
+
+    private static void assertOutcomeUnknown(Runnable write) {
+        assertThatThrownBy(write::run).isInstanceOfSatisfying(TokenException.class, e -> {
+            assertThat(e.failure()).isInstanceOf(Failure.StoreFailure.class);
+            assertThat(((Failure.StoreFailure) e.failure()).reason()).isEqualTo(Failure.StoreFailure.Reason.OUTCOME_UNKNOWN);
+        });
+    }
+
+    /**
+     * The store under test, except that its compareAndSet loses every answer: the request reaches
+     * the store and takes effect (or is refused) there, then the caller gets {@code OUTCOME_UNKNOWN},
+     * as after a connection lost once the request was sent.
+     */
+    private static final class AnswerLosingTokenStore implements TokenStore {
+        private final TokenStore real;
+
+        AnswerLosingTokenStore(TokenStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public Optional<VersionedState> read(AccountId account) {
+            return real.read(account);
+        }
+
+        @Override
+        public CasResult compareAndSet(AccountId account, long expectedVersion, TokenState next) {
+            real.compareAndSet(account, expectedVersion, next);
+            throw new TokenException(new Failure.StoreFailure(Failure.StoreFailure.Reason.OUTCOME_UNKNOWN,
+                    "the connection was lost after the write was sent"));
+        }
+
+        @Override
+        public List<AccountId> accounts() {
+            return real.accounts();
+        }
+    }
+
     /** Asserts that neither the exception nor any of its causes mentions a secret of {@code state}. */
     protected static void assertNoSecret(Throwable e, TokenState state) {
         List<String> secrets = new ArrayList<>();

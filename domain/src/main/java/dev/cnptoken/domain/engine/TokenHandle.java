@@ -2,7 +2,6 @@ package dev.cnptoken.domain.engine;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
-import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
@@ -13,17 +12,13 @@ import java.util.function.Supplier;
 public final class TokenHandle implements Supplier<AccessToken> {
     private final TokenEngine engine;
     private final AccountId account;
-    private final TokenEngine.Slot slot;
-    private final Clock clock;
-    /** The engine's coarse clock, or null when it reads the clock on every call. */
-    private final CoarseClock coarse;
+    /** The account's slot, looked up once. */
+    private final Slot slot;
 
-    TokenHandle(TokenEngine engine, AccountId account, TokenEngine.Slot slot, Clock clock, CoarseClock coarse) {
+    TokenHandle(TokenEngine engine, AccountId account, Slot slot) {
         this.engine = engine;
         this.account = account;
         this.slot = slot;
-        this.clock = clock;
-        this.coarse = coarse;
     }
 
     /** The account this handle serves. */
@@ -38,11 +33,7 @@ public final class TokenHandle implements Supplier<AccessToken> {
      */
     @Override
     public AccessToken get() {
-        TokenEngine.Cached c = slot.cached;
-        if (c != null && (coarse != null ? coarse.millis() : clock.millis()) < c.serveUntil) {
-            return c.token;
-        }
-        return engine.slowToken(account);
+        return engine.token(slot);
     }
 
     @Override

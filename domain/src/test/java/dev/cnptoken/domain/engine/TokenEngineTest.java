@@ -406,14 +406,146 @@ class TokenEngineTest {
         engine.currentToken(ACME);
         clock.advance(Duration.ofMinutes(26));
         // the store applies the write, then the connection drops before the answer
-        TokenStoreThatLosesAnswers lossy = new TokenStoreThatLosesAnswers(store.delegate, 2);
+        OneFailedWriteStore lossy = OneFailedWriteStore.landsThenLosesTheAnswer(store.delegate, 2);
         TokenEngine other = engineBuilder(0.5).store(lossy).build();
 
         RefreshOutcome outcome = other.refresh(ACME, false);
 
         assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
         assertThat(lossy.writes()).isEqualTo(2);
+        assertThat(lossy.log()).containsExactly("read", "cas", "cas!", "read");
         assertThat(store.read(ACME).orElseThrow().state().accessToken()).isEqualTo(other.currentToken(ACME));
+        assertThat(eventsOf(TokenEvent.Refreshed.class)).singleElement();
+        assertThat(eventsOf(TokenEvent.Failed.class)).isEmpty();
+    }
+
+    @Test
+    void reportsALoginWhoseWriteHadAnUnknownOutcomeAsALoginOnceItIsFoundStored() {
+        TokenEngine engine = engine();
+        engine.currentToken(ACME);
+        fortiCnp.revoke(store.read(ACME).orElseThrow().state().refreshToken());
+        clock.advance(Duration.ofMinutes(26));
+        OneFailedWriteStore lossy = OneFailedWriteStore.landsThenLosesTheAnswer(store.delegate, 2);
+        TokenEngine other = engineBuilder(0.5).store(lossy).build();
+        events.clear();
+
+        RefreshOutcome outcome = other.refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.LOGGED_IN);
+        assertThat(eventsOf(TokenEvent.LoggedIn.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("refresh token rejected"));
+        assertThat(eventsOf(TokenEvent.Refreshed.class)).isEmpty();
+        assertThat(store.read(ACME).orElseThrow().state().refreshIssuedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void anUnknownWriteThatDidNotLandIsNotRepeatedAndItsLeaseIsReleased() {
+        fortiCnp.rotateRefreshTokens(true);
+        AccessToken old = engine().currentToken(ACME);
+        clock.advance(Duration.ofMinutes(26));
+        OneFailedWriteStore lossy = OneFailedWriteStore.failsWithoutWriting(store.delegate, 2,
+                Failure.StoreFailure.Reason.OUTCOME_UNKNOWN);
+        TokenEngine other = engineBuilder(0.5).store(lossy).build();
+
+        RefreshOutcome outcome = other.refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(outcome.failure()).hasValueSatisfying(f -> assertThat(f)
+                .isEqualTo(new Failure.StoreFailure(Failure.StoreFailure.Reason.OUTCOME_UNKNOWN, "test store failed write 2")));
+        // read, lease, the lost write, the read that finds the old version, the release: no second attempt
+        assertThat(lossy.log()).containsExactly("read", "cas", "cas!", "read", "cas");
+        TokenState stored = store.read(ACME).orElseThrow().state();
+        assertThat(stored.accessToken()).isEqualTo(old);
+        assertThat(stored.refreshToken().value()).isEqualTo("refresh-1");
+        assertThat(stored.lease()).isEmpty();
+        assertThat(stored.lastFailure()).hasValueSatisfying(n -> assertThat(n.kind()).isEqualTo("store"));
+        assertThat(other.currentToken(ACME)).isEqualTo(old);
+    }
+
+    @Test
+    void aWriteThatFailedForSureIsNotReadBackAndItsLeaseIsReleased() {
+        AccessToken old = engine().currentToken(ACME);
+        clock.advance(Duration.ofMinutes(26));
+        OneFailedWriteStore failing = OneFailedWriteStore.failsWithoutWriting(store.delegate, 2,
+                Failure.StoreFailure.Reason.UNAVAILABLE);
+        TokenEngine other = engineBuilder(0.5).store(failing).build();
+
+        RefreshOutcome outcome = other.refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(outcome.failure()).hasValueSatisfying(f -> assertThat(((Failure.StoreFailure) f).reason())
+                .isEqualTo(Failure.StoreFailure.Reason.UNAVAILABLE));
+        assertThat(failing.log()).containsExactly("read", "cas", "cas!", "cas");
+        TokenState stored = store.read(ACME).orElseThrow().state();
+        assertThat(stored.accessToken()).isEqualTo(old);
+        assertThat(stored.lease()).isEmpty();
+        // no refresh token was rotated: the stored one still works, so the new access token is served
+        assertThat(other.currentToken(ACME)).isNotEqualTo(old);
+    }
+
+    @Test
+    void anUnknownWriteThatCannotBeReadBackLeavesTheLeaseToLapseAndWritesNothingMore() {
+        AccessToken old = engine().currentToken(ACME);
+        clock.advance(Duration.ofMinutes(26));
+        OneFailedWriteStore lossy = OneFailedWriteStore.failsWithoutWriting(store.delegate, 2,
+                Failure.StoreFailure.Reason.OUTCOME_UNKNOWN).readsFailAfterTheFailedWrite();
+        TokenEngine other = engineBuilder(0.5).instanceId("other").store(lossy).build();
+
+        RefreshOutcome outcome = other.refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(lossy.log()).containsExactly("read", "cas", "cas!", "read");
+        assertThat(store.read(ACME).orElseThrow().state().lease())
+                .hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("other"));
+        assertThat(other.currentToken(ACME)).isNotEqualTo(old);
+    }
+
+    @Test
+    void createsAnAccountWhoseFirstWriteHadAnUnknownOutcomeOnceItIsFoundStored() {
+        OneFailedWriteStore lossy = OneFailedWriteStore.landsThenLosesTheAnswer(store.delegate, 1);
+        TokenEngine engine = engineBuilder(0.5).store(lossy).build();
+
+        RefreshOutcome outcome = engine.refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.LOGGED_IN);
+        assertThat(lossy.log()).containsExactly("read", "cas!", "read");
+        assertThat(eventsOf(TokenEvent.LoggedIn.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("no stored state"));
+        assertThat(engine.currentToken(ACME)).isEqualTo(store.read(ACME).orElseThrow().state().accessToken());
+    }
+
+    @Test
+    void anExplicitLoginWhoseWriteHadAnUnknownOutcomeReturnsWhatWasFoundStored() {
+        OneFailedWriteStore lossy = OneFailedWriteStore.landsThenLosesTheAnswer(store.delegate, 1);
+        TokenEngine engine = engineBuilder(0.5).store(lossy).build();
+
+        VersionedState stored = engine.login(ACME, CREDENTIAL, false);
+
+        assertThat(store.read(ACME)).contains(stored);
+        assertThat(lossy.writes()).isEqualTo(1);
+        assertThat(eventsOf(TokenEvent.LoggedIn.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("explicit login"));
+    }
+
+    @Test
+    void anExplicitLoginWhoseWriteFailedForSureThrowsTheStoreFailure() {
+        OneFailedWriteStore failing = OneFailedWriteStore.failsWithoutWriting(store.delegate, 1,
+                Failure.StoreFailure.Reason.PERMISSION_DENIED);
+        TokenEngine engine = engineBuilder(0.5).store(failing).build();
+
+        assertThatThrownBy(() -> engine.login(ACME, CREDENTIAL, false))
+                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(((Failure.StoreFailure) e.failure()).reason())
+                        .isEqualTo(Failure.StoreFailure.Reason.PERMISSION_DENIED));
+        assertThat(failing.log()).containsExactly("read", "cas!");
+        assertThat(store.read(ACME)).isEmpty();
+    }
+
+    @Test
+    void theDefaultInstanceIdIsHostPidAndARandomPart() {
+        String id = engine().instanceId();
+
+        assertThat(id).matches("[^/]+/" + ProcessHandle.current().pid() + "/[0-9a-f]{8}").hasSizeLessThanOrEqualTo(200);
+        assertThat(engine().instanceId()).isNotEqualTo(id);
     }
 
     @Test
@@ -676,22 +808,6 @@ class TokenEngineTest {
         }).build();
 
         assertThat(engine.currentToken(ACME)).isNotNull();
-    }
-
-    @Test
-    void backoffGrowsExponentiallyWithinItsBoundsAndStopsAtTheCap() {
-        Failure transientFailure = unavailable(Optional.empty()).failure();
-        TokenEngine low = engineBuilder(0.0).build();
-        TokenEngine high = engineBuilder(0.999999).build();
-        for (int n = 1; n <= 40; n++) {
-            Duration ceiling = Duration.ofSeconds(Math.min(300, 1L << Math.min(n - 1, 20)));
-            assertThat(low.backoff(n, transientFailure)).isEqualTo(Duration.ofSeconds(1));
-            assertThat(high.backoff(n, transientFailure)).isBetween(ceiling.minusMillis(1), ceiling);
-        }
-        Failure permanent = new Failure.Rejected(Failure.Subject.CREDENTIAL, OptionalInt.of(401), Optional.empty(), "no");
-        assertThat(low.backoff(1, permanent)).isEqualTo(Duration.ofMinutes(5));
-        Failure hugeRetryAfter = unavailable(Optional.of(Duration.ofDays(2))).failure();
-        assertThat(low.backoff(1, hugeRetryAfter)).isEqualTo(Duration.ofHours(1));
     }
 
     @Test

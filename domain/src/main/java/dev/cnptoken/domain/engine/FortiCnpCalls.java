@@ -1,0 +1,104 @@
+package dev.cnptoken.domain.engine;
+
+import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.ApiCredential;
+import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.TokenCall;
+import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.TokenGrant;
+import dev.cnptoken.domain.TokenState;
+import dev.cnptoken.domain.port.CredentialSource;
+import dev.cnptoken.domain.port.TokenRefresher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Gets a new grant from FortiCNP for one account, choosing between a refresh and a login, and
+ * rejects a grant the engine cannot use.
+ *
+ * <p>A login replaces the refresh when the refresh token nears the end of its life, and follows a
+ * refresh whose refresh token was rejected, provided a credential is at hand (from the {@link
+ * CredentialSource}, else kept in the stored state). Every failure is a {@link TokenException};
+ * the caller holds the slot's lock.
+ */
+final class FortiCnpCalls {
+    private final TokenRefresher refresher;
+    private final CredentialSource credentials;
+    private final EngineSettings settings;
+    private final SchedulePolicy policy;
+    private final TokenEventListener events;
+
+    FortiCnpCalls(TokenRefresher refresher, CredentialSource credentials, EngineSettings settings, SchedulePolicy policy,
+            TokenEventListener events) {
+        this.refresher = refresher;
+        this.credentials = credentials;
+        this.settings = settings;
+        this.policy = policy;
+        this.events = events;
+    }
+
+    /** A new grant for {@code state} at {@code now}: a refresh, or a login when the refresh token nears its end or is rejected. */
+    Obtained refreshOrLogIn(Slot slot, TokenState state, Instant now) {
+        Optional<ApiCredential> credential = credentials.credential(slot.account).or(state::credential);
+        boolean reloginDue = !now.isBefore(policy.reloginAt(state));
+        // Without a credential a re-login cannot happen: plan by the access token alone, and say so once.
+        if (slot.credentialMissing(reloginDue && credential.isEmpty())) {
+            events.onEvent(new TokenEvent.CredentialMissing(slot.account, state.refreshExpiresAt(settings.refreshTokenLifetime())));
+        }
+        if (reloginDue && credential.isPresent()) {
+            return logIn(credential.get(), "refresh token near end of life", now);
+        }
+        try {
+            return new Obtained(TokenCall.REFRESH, checked(refresher.refresh(state.refreshToken()), TokenCall.REFRESH, now), "");
+        } catch (TokenException e) {
+            if (!(e.failure() instanceof Failure.Rejected r) || r.subject() != Failure.Subject.REFRESH_TOKEN) {
+                throw e;
+            }
+            if (credential.isEmpty()) {
+                throw new TokenException(new Failure.Rejected(r.subject(), r.status(), r.oauthError(),
+                        r.detail() + "; no API credential is configured to log in again"), e);
+            }
+            return logIn(credential.get(), "refresh token rejected", now);
+        }
+    }
+
+    /** The credential of {@code account} from the configured source, if it has one. */
+    Optional<ApiCredential> configuredCredential(AccountId account) {
+        return credentials.credential(account);
+    }
+
+    /** A login with {@code credential} at {@code now}, for {@code reason} (reported in {@link TokenEvent.LoggedIn}). */
+    Obtained logIn(ApiCredential credential, String reason, Instant now) {
+        return new Obtained(TokenCall.LOGIN, checked(refresher.login(credential), TokenCall.LOGIN, now), reason);
+    }
+
+    /** Rejects a grant that is already expired (or nearly) or a login without a refresh token. */
+    private TokenGrant checked(TokenGrant grant, TokenCall call, Instant now) {
+        if (grant == null) {
+            throw new TokenException(new Failure.Malformed("the token refresher returned no grant"));
+        }
+        if (!grant.expiresAt().isAfter(now)) {
+            throw new TokenException(new Failure.Malformed("expires (" + grant.expiresAt()
+                    + ") is in the past; check the clock of this host"));
+        }
+        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
+            throw new TokenException(new Failure.Malformed("the new token lives " + Duration.between(now, grant.expiresAt()).toMillis()
+                    + " ms, not longer than the expiry skew (" + settings.expirySkew().toMillis()
+                    + " ms); lower the expiry skew or check the clock of this host"));
+        }
+        if (call == TokenCall.LOGIN && grant.refreshToken().isEmpty()) {
+            throw new TokenException(new Failure.Malformed("the login answer carried no refresh_token"));
+        }
+        return grant;
+    }
+
+    /**
+     * A grant from FortiCNP.
+     *
+     * @param call the call that got it
+     * @param grant the checked grant
+     * @param loginReason why a login was made (for {@link TokenEvent.LoggedIn}); empty for a refresh
+     */
+    record Obtained(TokenCall call, TokenGrant grant, String loginReason) {}
+}
