@@ -111,12 +111,12 @@ public final class VaultTokenStore implements TokenStore {
             throw VaultFailures.fromStatus("read", apiData(path), status);
         }
         if (r.getDataObject() == null) {
-            throw StateCodec.corrupt(apiData(path), "the answer has no data object");
+            throw VaultCodec.corrupt(apiData(path), "the answer has no data object");
         }
-        TokenState state = StateCodec.decodeRefresh(r.getDataObject(), apiData(path));
+        TokenState state = VaultCodec.decodeRefresh(r.getDataObject(), apiData(path));
         Long version = kvVersion(r);
         if (version == null || version <= 0) {
-            throw StateCodec.corrupt(apiData(path), "the answer has no KV version");
+            throw VaultCodec.corrupt(apiData(path), "the answer has no KV version");
         }
         return Optional.of(new VersionedState(state, version));
     }
@@ -129,7 +129,7 @@ public final class VaultTokenStore implements TokenStore {
             throw new IllegalArgumentException("expectedVersion must be 0 (absent) or positive, got " + expectedVersion);
         }
         String path = refreshPath(account);
-        Map<String, Object> fields = StateCodec.refreshFields(next);
+        Map<String, Object> fields = VaultCodec.refreshFields(next);
         OptionalLong written = writeOrFindOut(account, path, fields, expectedVersion, next);
         if (written.isEmpty() && expectedVersion == ABSENT) {
             // KV v2 keeps the version count of a deleted secret: "absent" may mean cas = that count.
@@ -143,7 +143,7 @@ public final class VaultTokenStore implements TokenStore {
             return new CasResult.Conflict();
         }
         long version = written.getAsLong();
-        TokenState stored = StateCodec.asStored(next);
+        TokenState stored = next.toStoredPrecision();
         try {
             writeAccess(account, stored, version);
         } catch (TokenException e) {
@@ -221,7 +221,7 @@ public final class VaultTokenStore implements TokenStore {
                 throw unknown;
             }
             long current = now.map(VersionedState::version).orElse(ABSENT);
-            if (current == cas + 1 && now.get().state().equals(StateCodec.asStored(next))) {
+            if (current == cas + 1 && now.get().state().equals(next.toStoredPrecision())) {
                 LOG.debug("vault: write of {} had an unknown outcome; it landed as version {}", apiData(path), current);
                 return OptionalLong.of(current);
             }
@@ -296,7 +296,7 @@ public final class VaultTokenStore implements TokenStore {
      */
     private void writeAccess(AccountId account, TokenState state, long version) {
         String path = accessPath(account);
-        Map<String, Object> fields = StateCodec.accessFields(state, version);
+        Map<String, Object> fields = VaultCodec.accessFields(state, version);
         AccessSeen seen = accessSeen.get(account);
         if (seen != null) {
             if (seen.holds(state)) {
@@ -314,8 +314,8 @@ public final class VaultTokenStore implements TokenStore {
             long cas;
             if (status == 200) {
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
-                long there = StateCodec.stateVersionOf(current.getDataObject());
-                if (StateCodec.sameAccess(current.getDataObject(), state)) {
+                long there = VaultCodec.stateVersionOf(current.getDataObject());
+                if (VaultCodec.sameAccess(current.getDataObject(), state)) {
                     accessSeen.put(account, AccessSeen.of(cas, state));
                     return;
                 }

@@ -506,7 +506,7 @@ class VaultTokenStoreBehaviourTest {
 
     @Test
     void reportsAnAnswerThatIsNotVaultsAsCorrupt() throws Exception {
-        Map<String, Object> fields = StateCodec.refreshFields(fullState());
+        Map<String, Object> fields = VaultCodec.refreshFields(fullState());
         Map<String, String> answers = Map.of(
                 "/v1/secret/data/p/html/refresh", "<html>proxy error page</html>",
                 "/v1/secret/data/p/noversion/refresh", dev.cnptoken.domain.json.Json.write(
@@ -594,7 +594,7 @@ class VaultTokenStoreBehaviourTest {
             vault.addPolicy("refresh-only", "secret/data/" + prefix + "/+/refresh", "create", "read", "update");
             TokenStore noAccess = storeWith(vault.createToken(Duration.ofHours(1), "refresh-only")).build();
             written(noAccess.compareAndSet(AccountId.of("other"), TokenStore.ABSENT, state)); // warns
-            Map<String, Object> bad = new LinkedHashMap<>(StateCodec.refreshFields(state));
+            Map<String, Object> bad = new LinkedHashMap<>(VaultCodec.refreshFields(state));
             bad.put("expires_at", "x" + state.refreshToken().value());
             root.post("secret/data/" + prefix + "/corrupt/refresh", Map.of("data", bad));
             collect(texts, () -> store.read(AccountId.of("corrupt")));

@@ -16,8 +16,8 @@ import java.util.Locale;
  * operation, the path and the operating system's reason; file contents never reach an I/O exception,
  * so none can leak through here.
  */
-final class IoFailures {
-    private IoFailures() {}
+final class FileFailures {
+    private FileFailures() {}
 
     static TokenException map(String operation, Path path, IOException e) {
         return new TokenException(failure(operation, path, e), e);

@@ -24,10 +24,10 @@ import java.util.Optional;
  * described in {@code docs/store-file.md}. Encoding never fails; decoding reports every problem as a
  * {@link BadDocument} whose message names the field, never a value.
  */
-final class StateCodec {
+final class FileCodec {
     static final int SCHEMA_VERSION = 1;
 
-    private StateCodec() {}
+    private FileCodec() {}
 
     /** What a document holds. */
     record Decoded(TokenState state, long version) {}
@@ -65,18 +65,6 @@ final class StateCodec {
         doc.put("access", access);
         doc.put("refresh", refresh);
         return (Json.write(doc, true) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code state} as it reads back: every instant cut to the millisecond. */
-    static TokenState asStored(TokenState state) {
-        return new TokenState(state.accessToken(), state.tokenType(), millis(state.accessExpiresAt()),
-                state.refreshToken(), millis(state.refreshIssuedAt()), millis(state.updatedAt()), state.credential(),
-                state.lease().map(l -> new Lease(l.owner(), millis(l.until()))),
-                state.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
-    }
-
-    private static Instant millis(Instant instant) {
-        return Instant.ofEpochMilli(instant.toEpochMilli());
     }
 
     /**

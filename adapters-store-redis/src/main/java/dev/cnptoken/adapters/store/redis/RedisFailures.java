@@ -20,13 +20,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * error code (the first word): a reply such as "unknown command ..., with args beginning with ..."
  * can echo arguments, and arguments can be tokens, so the rest of a reply never reaches a message.
  */
-final class RedisErrors {
+final class RedisFailures {
     private static final Pattern ERROR_CODE = Pattern.compile("^([A-Z][A-Z_]{1,30})\\b");
     private static final Pattern PERMISSION_CODE = Pattern.compile("\\b(NOPERM|NOAUTH|WRONGPASS)\\b");
     /** How Redis 7 words an ACL refusal of a command or key inside a script (with the code ERR). */
     private static final String SCRIPT_ACL_REFUSAL = "user executing the script can't";
 
-    private RedisErrors() {}
+    private RedisFailures() {}
 
     /** Whether the failure happened while the connection or the network were in doubt. */
     static boolean isConnectionLoss(JedisException e) {
