@@ -40,6 +40,11 @@ final class FileFailures {
         return new Failure.StoreFailure(kind, "cannot " + operation + " " + path + ": " + reason);
     }
 
+    /** A write that may or may not have taken effect (or may not last): {@code OUTCOME_UNKNOWN}. */
+    static TokenException outcomeUnknown(String detail, IOException cause) {
+        return new TokenException(new Failure.StoreFailure(Reason.OUTCOME_UNKNOWN, detail), cause);
+    }
+
     static TokenException corrupt(Path path, String detail) {
         return new TokenException(new Failure.StoreFailure(Reason.CORRUPT, path + " " + detail));
     }

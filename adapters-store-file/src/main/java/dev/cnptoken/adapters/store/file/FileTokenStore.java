@@ -272,10 +272,10 @@ public final class FileTokenStore implements TokenStore {
             try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
                 dir.force(true);
             } catch (IOException e) {
+                // the rename has happened and readers see the new version, but a crash may still undo it
                 Failure.StoreFailure cause = FileFailures.failure("flush the directory", directory, e);
-                throw new TokenException(new Failure.StoreFailure(cause.reason(), "version " + version + " of account "
-                        + account + " is in place, but may not survive a crash: " + cause.detail()
-                        + "; read the account before retrying"), e);
+                throw FileFailures.outcomeUnknown("version " + version + " of account " + account
+                        + " was renamed into place, but may not survive a crash: " + cause.detail(), e);
             }
         }
     }

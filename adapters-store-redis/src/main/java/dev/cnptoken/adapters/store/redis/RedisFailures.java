@@ -109,12 +109,15 @@ final class RedisFailures {
                 "redis " + who + " failed to " + action + " key " + key + " (" + e.getClass().getSimpleName() + ")"));
     }
 
-    /** {@code e} with a note that a compare-and-set before it may or may not have taken effect. */
-    static TokenException withUnknownOutcome(TokenException e) {
-        StoreFailure f = (StoreFailure) e.failure();
-        StoreFailure noted = new StoreFailure(f.reason(), f.detail()
-                + "; the compare-and-set before it lost its connection and has an unknown outcome");
-        return e.getCause() == null ? new TokenException(noted) : new TokenException(noted, e.getCause());
+    /**
+     * A compare-and-set that was sent but whose outcome could not be learnt: {@code OUTCOME_UNKNOWN}.
+     *
+     * @param detail why it cannot be told, naming the key and the endpoint
+     * @param cause the connection failure behind it, or null
+     */
+    static TokenException outcomeUnknown(String detail, Throwable cause) {
+        StoreFailure f = new StoreFailure(Reason.OUTCOME_UNKNOWN, detail);
+        return cause == null ? new TokenException(f) : new TokenException(f, cause);
     }
 
     static TokenException corrupt(String key, String who, String problem) {
@@ -124,10 +127,6 @@ final class RedisFailures {
 
     static TokenException unavailable(String detail) {
         return new TokenException(new StoreFailure(Reason.UNAVAILABLE, detail));
-    }
-
-    static TokenException unavailable(String detail, Throwable cause) {
-        return new TokenException(new StoreFailure(Reason.UNAVAILABLE, detail), cause);
     }
 
     /** A short description of a connection failure: exception types and socket-level messages only. */

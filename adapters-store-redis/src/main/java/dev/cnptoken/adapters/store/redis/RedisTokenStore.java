@@ -154,7 +154,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         } catch (JedisNoScriptException e) {
             // the script cache was flushed or this node never saw the script: nothing ran, so EVAL is
             // safe; it also puts the script back into the cache for the next EVALSHA
-            log.info("redis store: script cache of {} lacks the compare-and-set script, sending it again", who);
+            log.debug("redis store: script cache of {} lacks the compare-and-set script, sending it again", who);
             return client.eval(CasScript.SOURCE, keys, args);
         }
     }
@@ -189,15 +189,17 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             hash = client.hgetAll(refreshKey);
         } catch (JedisException e) {
             if (!RedisFailures.isConnectionLoss(e)) {
-                throw RedisFailures.withUnknownOutcome(RedisFailures.translate(e, "re-read", refreshKey, who));
+                TokenException reread = RedisFailures.translate(e, "re-read", refreshKey, who);
+                throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                        + " lost its connection, and re-reading the key failed: "
+                        + reread.failure().describe(), null);
             }
-            throw RedisFailures.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                    + " has an unknown outcome: the connection was lost and the key could not be re-read ("
-                    + RedisFailures.describe(e) + ")", e);
+            throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                    + " lost its connection and the key could not be re-read (" + RedisFailures.describe(e) + ")", e);
         }
         if (writeId.equals(hash.get(RedisCodec.WRITE_ID))) {
             RedisCodec.Decoded landed = decode(refreshKey, hash);
-            log.info("redis store: the compare-and-set on key {} had landed (version {})", refreshKey, landed.version());
+            log.debug("redis store: the compare-and-set on key {} had landed (version {})", refreshKey, landed.version());
             return new CasResult.Written(new VersionedState(landed.state(), landed.version()));
         }
         long current;
@@ -207,13 +209,13 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             throw RedisFailures.corrupt(refreshKey, who, e.getMessage());
         }
         if (current == expected) {
-            log.info("redis store: the compare-and-set on key {} had not landed; sending it once more", refreshKey);
+            log.debug("redis store: the compare-and-set on key {} had not landed; sending it once more", refreshKey);
             try {
                 return interpret(runScript(keys, args), refreshKey, next);
             } catch (JedisException e) {
                 if (RedisFailures.isConnectionLoss(e) && !RedisFailures.certainlyNotSent(e)) {
-                    throw RedisFailures.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                            + " has an unknown outcome: the connection was lost twice (" + RedisFailures.describe(e) + ")", e);
+                    throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                            + " lost its connection twice (" + RedisFailures.describe(e) + ")", e);
                 }
                 throw RedisFailures.translate(e, "compare-and-set", refreshKey, who);
             }
@@ -222,9 +224,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             // another writer holds the version this write needed: it did not land and never will
             return new CasResult.Conflict();
         }
-        throw RedisFailures.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                + " has an unknown outcome: the connection was lost and the version has since moved from " + expected
-                + " to " + current);
+        throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                + " lost its connection, and the version has since moved from " + expected + " to " + current, lost);
     }
 
     /** Runs a command that is safe to repeat; after a lost connection it is tried once more on a fresh one. */
@@ -235,7 +236,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             if (!RedisFailures.isConnectionLoss(first) || RedisFailures.certainlyNotSent(first)) {
                 throw RedisFailures.translate(first, action, key, who);
             }
-            log.info("redis store: connection to {} lost during {} of {} ({}); retrying on a fresh connection", who,
+            log.debug("redis store: connection to {} lost during {} of {} ({}); retrying on a fresh connection", who,
                     action, key, RedisFailures.describe(first));
             dropIdleConnections();
             try {

@@ -2,6 +2,7 @@ package dev.cnptoken.adapters.store.vault;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.Failure.StoreFailure.Reason;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
@@ -72,6 +73,7 @@ public final class VaultTokenStore implements TokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(VaultTokenStore.class);
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final String CAS_MISMATCH = "check-and-set parameter did not match";
+    private static final String NO_ROUTE = "no handler for route";
     private static final int ACCESS_ATTEMPTS = 5;
 
     @FunctionalInterface
@@ -104,11 +106,11 @@ public final class VaultTokenStore implements TokenStore {
         String path = refreshPath(account);
         LogicalResponse r = send("read", apiData(path), v -> v.logical().read(path));
         int status = status(r);
-        if (status == 404) {
+        if (status == 404 && !noMount(r)) {
             return Optional.empty();
         }
         if (status != 200) {
-            throw VaultFailures.fromStatus("read", apiData(path), status);
+            throw VaultFailures.fromStatus("read", apiData(path), status, mountCheck());
         }
         if (r.getDataObject() == null) {
             throw VaultCodec.corrupt(apiData(path), "the answer has no data object");
@@ -160,11 +162,11 @@ public final class VaultTokenStore implements TokenStore {
         String api = mount + "/metadata/" + prefix + "/";
         LogicalResponse r = send("list", api, v -> v.logical().list(folder));
         int status = status(r);
-        if (status == 404) {
+        if (status == 404 && !noMount(r)) {
             return List.of();
         }
         if (status != 200) {
-            throw VaultFailures.fromStatus("list", api, status);
+            throw VaultFailures.fromStatus("list", api, status, mountCheck());
         }
         List<AccountId> found = new ArrayList<>();
         for (String key : r.getListData()) {
@@ -185,7 +187,7 @@ public final class VaultTokenStore implements TokenStore {
             if (status(probe) == 200) {
                 found.add(account);
             } else if (status(probe) != 404) {
-                throw VaultFailures.fromStatus("read", apiData(path), status(probe));
+                throw VaultFailures.fromStatus("read", apiData(path), status(probe), mountCheck());
             }
         }
         found.sort(null);
@@ -204,14 +206,15 @@ public final class VaultTokenStore implements TokenStore {
      * {@link #writeWithCas}, and when its outcome is unknown (the connection broke after the request
      * may have been sent, e.g. a pooled connection the server had closed) the secret is read back to
      * find out, never written blindly again: our state at the next version means it landed; the
-     * version unchanged means it did not, and it is sent once more; anything else means another
-     * writer won.
+     * version unchanged means it did not, and it is sent once more; another state at the next
+     * version means another writer won. When the read-back fails, or the version has moved on by
+     * more than one, the outcome stays unknown and is reported as {@code OUTCOME_UNKNOWN}.
      */
     private OptionalLong writeOrFindOut(AccountId account, String path, Map<String, Object> fields, long cas, TokenState next) {
         try {
             return writeWithCas(path, fields, cas);
         } catch (TokenException unknown) {
-            if (!unknown.getMessage().endsWith(VaultFailures.MAYBE_WRITTEN)) {
+            if (!(unknown.failure() instanceof Failure.StoreFailure f) || f.reason() != Reason.OUTCOME_UNKNOWN) {
                 throw unknown;
             }
             Optional<VersionedState> now;
@@ -229,7 +232,12 @@ public final class VaultTokenStore implements TokenStore {
                 LOG.debug("vault: write of {} had an unknown outcome; it did not land, sending it again", apiData(path));
                 return writeWithCas(path, fields, cas);
             }
-            return OptionalLong.empty();
+            if (current <= cas + 1) {
+                return OptionalLong.empty(); // another writer took the version this write needed
+            }
+            // two or more writes since: ours may be one of them, or not
+            throw VaultFailures.failure(Reason.OUTCOME_UNKNOWN,
+                    f.detail() + " (meanwhile the version moved from " + cas + " to " + current + ")");
         }
     }
 
@@ -242,7 +250,7 @@ public final class VaultTokenStore implements TokenStore {
             return OptionalLong.empty();
         }
         if (status != 200 && status != 204) {
-            throw VaultFailures.fromStatus("write", apiData(path), status);
+            throw VaultFailures.fromStatus("write", apiData(path), status, mountCheck());
         }
         String version = r.getData().get("version");
         try {
@@ -326,7 +334,7 @@ public final class VaultTokenStore implements TokenStore {
             } else if (status == 404) {
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
             } else {
-                throw VaultFailures.fromStatus("read", apiData(path), status);
+                throw VaultFailures.fromStatus("read", apiData(path), status, mountCheck());
             }
             OptionalLong kv = writeWithCas(path, fields, cas);
             if (kv.isPresent()) {
@@ -364,7 +372,7 @@ public final class VaultTokenStore implements TokenStore {
                 if (attempt == 0 && (action.equals("read") || action.equals("list")) && causedByIo(e)) {
                     continue;
                 }
-                throw VaultFailures.fromException(action, apiPath, e);
+                throw VaultFailures.fromException(action, apiPath, e, mountCheck());
             } catch (RuntimeException e) {
                 // the driver's own bug or surprise; its message is not ours to vouch for
                 throw VaultFailures.failure(Reason.UNAVAILABLE, "the Vault driver failed during the " + action + " of "
@@ -382,7 +390,7 @@ public final class VaultTokenStore implements TokenStore {
                 throw VaultFailures.permissionDenied(action, apiPath, status);
             }
             if (VaultFailures.transientStatus(status)) {
-                throw VaultFailures.fromStatus(action, apiPath, status);
+                throw VaultFailures.fromStatus(action, apiPath, status, mountCheck());
             }
             return r;
         }
@@ -414,6 +422,20 @@ public final class VaultTokenStore implements TokenStore {
 
     private String accessPath(AccountId account) {
         return mount + "/" + prefix + "/" + account.name() + "/access";
+    }
+
+    /** What an operator checks when Vault refuses a request as invalid for its setup. */
+    private String mountCheck() {
+        return "the mount \"" + mount + "\"" + (namespace == null ? "" : " in namespace \"" + namespace + "\"")
+                + " exists and is a KV version 2 engine, and that the path is valid";
+    }
+
+    /**
+     * Whether a 404 says that no mount serves the path (Vault's "no handler for route"), rather
+     * than that the secret is absent. The body is Vault's protocol text, never put into a message.
+     */
+    private static boolean noMount(LogicalResponse r) {
+        return status(r) == 404 && body(r).contains(NO_ROUTE);
     }
 
     /** The HTTP API path of a secret's data, as policies and operators name it. */
