@@ -505,7 +505,7 @@ public final class FileTokenStore implements TokenStore {
                     } else {
                         Files.createDirectories(dir);
                     }
-                    LOG.log(Level.INFO, "created token store directory {0}", dir);
+                    LOG.log(Level.DEBUG, "created token store directory {0}", dir);
                 }
                 if (!Files.isDirectory(dir)) {
                     throw FileFailures.unavailable("the store directory " + dir + " is not a directory");
@@ -534,7 +534,7 @@ public final class FileTokenStore implements TokenStore {
             EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
             FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
             store.removeLeftovers();
-            LOG.log(Level.INFO, "file token store ready: {0}", store);
+            LOG.log(Level.DEBUG, "file token store ready: {0}", store);
             return store;
         }
     }

@@ -183,6 +183,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             String writeId, TokenState next, JedisException lost) {
         log.warn("redis store: connection to {} lost during compare-and-set on key {} ({}); re-reading to learn"
                 + " whether it landed", who, refreshKey, RedisFailures.describe(lost));
+        log.debug("redis store: the compare-and-set connection failure on key {}", refreshKey, lost);
         dropIdleConnections();
         Map<String, String> hash;
         try {

@@ -152,6 +152,7 @@ public final class VaultTokenStore implements TokenStore {
             LOG.warn("vault: account {} written as version {} at {}, but its access copy at {} was not updated ({});"
                     + " readers keep the previous copy until the next write repairs it", account, version,
                     apiData(path), apiData(accessPath(account)), e.getMessage());
+            LOG.debug("vault: the failed write of the access copy at {}", apiData(accessPath(account)), e);
         }
         return new CasResult.Written(new VersionedState(stored, version));
     }
