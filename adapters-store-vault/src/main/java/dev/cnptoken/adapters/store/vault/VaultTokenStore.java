@@ -65,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The layout is documented in {@code docs/store-vault.md}. Failures map to {@code StoreFailure}: 403
- * to {@code PERMISSION_DENIED} naming the path, 5xx, sealed, network faults and timeouts to {@code
- * UNAVAILABLE}, unreadable data to {@code CORRUPT}; a check-and-set mismatch is a {@link
+ * to {@code PERMISSION_DENIED} naming the path; 5xx, sealed, network faults and timeouts to {@code
+ * UNAVAILABLE}; a missing mount, 400, 405 and other setup errors, and an untrusted TLS certificate,
+ * to {@code MISCONFIGURED}; a write whose answer was lost and whose read-back cannot settle it to
+ * {@code OUTCOME_UNKNOWN}; unreadable data to {@code CORRUPT}; a check-and-set mismatch is a {@link
  * CasResult.Conflict}. The driver's retries are off (the engine retries). Thread-safe.
  */
 public final class VaultTokenStore implements TokenStore {
