@@ -31,6 +31,9 @@ import redis.clients.jedis.args.ClientPauseMode;
  * write is ever applied twice.
  */
 class RedisUnknownOutcomeTest {
+    /** Far longer than the 200 ms socket timeout of the impatient store, so its calls time out in the pause. */
+    private static final long PAUSE_MILLIS = 3000;
+
     private static TestRedis redis;
     private DroppingProxy proxy;
     private RedisTokenStore store;
@@ -125,13 +128,16 @@ class RedisUnknownOutcomeTest {
         try (RedisTokenStore impatient = RedisTokenStore.builder().uri(redis.uri() + "?timeout=200").build();
                 Jedis admin = new Jedis("127.0.0.1", redis.port())) {
             impatient.read(account); // a pooled connection, ready before the pause
-            admin.clientPause(1500, ClientPauseMode.ALL);
+            admin.clientPause(PAUSE_MILLIS, ClientPauseMode.ALL);
 
             assertThatThrownBy(() -> impatient.compareAndSet(account, start.version(), state("stalled")))
                     .isInstanceOfSatisfying(TokenException.class,
                             e -> assertThat(reason(e)).isEqualTo(Reason.OUTCOME_UNKNOWN));
         }
-        // once the pause is over: the write landed once or not at all
+        try (Jedis patient = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+            patient.ping(); // answered once the pause is over
+        }
+        // the write landed once or not at all
         assertThat(storedVersion()).isBetween(start.version(), start.version() + 1);
     }
 
@@ -142,7 +148,7 @@ class RedisUnknownOutcomeTest {
         try (RedisTokenStore impatient = RedisTokenStore.builder().uri(redis.uri() + "?timeout=200").build();
                 Jedis admin = new Jedis("127.0.0.1", redis.port())) {
             impatient.read(account);
-            admin.clientPause(1500, ClientPauseMode.WRITE);
+            admin.clientPause(PAUSE_MILLIS, ClientPauseMode.WRITE);
 
             assertThatThrownBy(() -> impatient.compareAndSet(account, start.version(), state("stalled")))
                     .isInstanceOfSatisfying(TokenException.class, e -> {
@@ -150,6 +156,10 @@ class RedisUnknownOutcomeTest {
                         assertThat(e.getMessage()).contains("twice");
                     });
         }
+        try (Jedis patient = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+            patient.set("pause-probe", "x"); // a write: answered once the pause is over
+        }
+        // both sendings carried the same write id: the write landed once or not at all
         assertThat(storedVersion()).isBetween(start.version(), start.version() + 1);
     }
 
