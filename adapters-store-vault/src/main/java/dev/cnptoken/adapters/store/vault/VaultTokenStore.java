@@ -210,8 +210,9 @@ public final class VaultTokenStore implements TokenStore {
      * may have been sent, e.g. a pooled connection the server had closed) the secret is read back to
      * find out, never written blindly again: our state at the next version means it landed; the
      * version unchanged means it did not, and it is sent once more; another state at the next
-     * version means another writer won. When the read-back fails, or the version has moved on by
-     * more than one, the outcome stays unknown and is reported as {@code OUTCOME_UNKNOWN}.
+     * version means another writer won. When the version has moved on by more than one, that next
+     * version is read to tell whose it is. When the read-back fails, or that version is gone, the
+     * outcome stays unknown and is reported as {@code OUTCOME_UNKNOWN}.
      */
     private OptionalLong writeOrFindOut(AccountId account, String path, Map<String, Object> fields, long cas, TokenState next) {
         try {
@@ -238,9 +239,37 @@ public final class VaultTokenStore implements TokenStore {
             if (current <= cas + 1) {
                 return OptionalLong.empty(); // another writer took the version this write needed
             }
-            // two or more writes since: ours may be one of them, or not
+            // two or more writes since: the version right after the expected one tells whose it was
+            Optional<Boolean> ours = holds(path, cas + 1, next);
+            if (ours.isPresent()) {
+                LOG.debug("vault: write of {} had an unknown outcome; version {} is {}", apiData(path), cas + 1,
+                        ours.get() ? "ours, since built upon" : "another writer's");
+                return ours.get() ? OptionalLong.of(cas + 1) : OptionalLong.empty();
+            }
             throw VaultFailures.failure(Reason.OUTCOME_UNKNOWN,
                     f.detail() + " (meanwhile the version moved from " + cas + " to " + current + ")");
+        }
+    }
+
+    /**
+     * Whether KV version {@code version} of the secret at {@code path} holds {@code next}; empty
+     * when that cannot be told (the read failed, or that version was deleted or destroyed).
+     */
+    private Optional<Boolean> holds(String path, long version, TokenState next) {
+        LogicalResponse r;
+        try {
+            int v = Math.toIntExact(version);
+            r = send("read", apiData(path), vault -> vault.logical().read(path, false, v));
+        } catch (TokenException | ArithmeticException e) {
+            return Optional.empty();
+        }
+        if (status(r) != 200 || r.getDataObject() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VaultCodec.decodeRefresh(r.getDataObject(), apiData(path)).equals(next.toStoredPrecision()));
+        } catch (TokenException unreadable) {
+            return Optional.of(false); // not a state this store wrote
         }
     }
 

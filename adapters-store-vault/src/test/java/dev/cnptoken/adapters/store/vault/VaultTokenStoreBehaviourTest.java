@@ -598,6 +598,39 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void tellsWhoseWriteALostAnswerWasByTheVersionAfterTheExpectedOneWhenOthersBuiltOnIt() {
+        TokenStore store = writerStore();
+        TokenStore other = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh",
+                () -> written(other.compareAndSet(account, first.version() + 1, fullState().withoutLease())));
+
+        VersionedState mine = written(store.compareAndSet(account, first.version(),
+                fullState().withCredential(Optional.empty())));
+
+        assertThat(mine.version()).isEqualTo(first.version() + 1);
+        assertThat(store.read(account).orElseThrow().version()).isEqualTo(first.version() + 2);
+    }
+
+    @Test
+    void saysTheOutcomeIsUnknownWhenTheVersionAfterTheExpectedOneIsGone() {
+        TokenStore store = writerStore();
+        TokenStore other = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        long mine = first.version() + 1;
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh", () -> {
+            written(other.compareAndSet(account, mine, fullState().withoutLease()));
+            assertThat(root.post("secret/destroy/" + prefix + "/a1/refresh", Map.of("versions", List.of(mine)))
+                    .status()).isEqualTo(204);
+        });
+
+        assertStoreFailure(() -> store.compareAndSet(account, first.version(), fullState().withCredential(Optional.empty())),
+                Reason.OUTCOME_UNKNOWN, "secret/data/" + prefix + "/a1/refresh", "moved from " + first.version());
+    }
+
+    @Test
     void reportsAMountThatDoesNotExistAsMisconfiguredNamingIt() {
         TokenStore store = storeWith(vault.rootToken()).mount("no-such-mount").build();
         AccountId account = AccountId.of("a1");
