@@ -92,6 +92,20 @@ public record TokenState(
                 credential, lease, lastFailure);
     }
 
+    /**
+     * This state as every {@link dev.cnptoken.domain.port.TokenStore} reads it back: each instant cut
+     * to the millisecond (the precision the port promises), everything else unchanged.
+     */
+    public TokenState toStoredPrecision() {
+        return new TokenState(accessToken, tokenType, millis(accessExpiresAt), refreshToken, millis(refreshIssuedAt),
+                millis(updatedAt), credential, lease.map(l -> new Lease(l.owner(), millis(l.until()))),
+                lastFailure.map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
+    }
+
+    private static Instant millis(Instant instant) {
+        return Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+
     /** When the refresh token runs out, given its lifetime. */
     public Instant refreshExpiresAt(Duration refreshLifetime) {
         return refreshIssuedAt.plus(refreshLifetime);

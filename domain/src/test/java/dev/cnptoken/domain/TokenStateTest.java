@@ -31,6 +31,20 @@ class TokenStateTest {
     }
 
     @Test
+    void toStoredPrecisionCutsEveryInstantToTheMillisecondAndKeepsTheRest() {
+        Instant fine = Instant.parse("2026-03-01T10:15:30.123456789Z");
+        Instant cut = Instant.parse("2026-03-01T10:15:30.123Z");
+        TokenState s = new TokenState(new AccessToken(accessValue), "bearer", fine, new RefreshToken(refreshValue),
+                fine, fine, Optional.of(credential), Optional.of(new Lease("me", fine)),
+                Optional.of(new FailureNote("unavailable", "x", fine)));
+
+        assertThat(s.toStoredPrecision()).isEqualTo(new TokenState(new AccessToken(accessValue), "bearer", cut,
+                new RefreshToken(refreshValue), cut, cut, Optional.of(credential), Optional.of(new Lease("me", cut)),
+                Optional.of(new FailureNote("unavailable", "x", cut))));
+        assertThat(s.toStoredPrecision().toStoredPrecision()).isEqualTo(s.toStoredPrecision());
+    }
+
+    @Test
     void loggedInTakesEverythingFromTheGrantAndStartsTheRefreshTokensLifetime() {
         TokenState s = TokenState.loggedIn(loginGrant(), T0, Optional.of(credential));
 

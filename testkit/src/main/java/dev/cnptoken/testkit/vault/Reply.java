@@ -8,7 +8,7 @@ import java.util.Map;
  * One HTTP answer of the emulator: a status and a JSON body ({@code null} for 204).
  *
  * @param status the HTTP status
- * @param body a value {@link dev.cnptoken.domain.json.Json#write} can render, or null for no body
+ * @param body a value {@link VaultJson#write} can render, or null for no body
  */
 record Reply(int status, Object body) {
 

@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.cnptoken.domain.json.Json;
-import dev.cnptoken.domain.json.JsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,6 +55,8 @@ import javax.net.ssl.SSLContext;
  *   <li>Token TTLs measured on {@link #clock()}, which stands still until tests move it with
  *       {@link #advance(Duration)}.
  *   <li>A sealed mode ({@link #seal()}): every other request answers 503.
+ *   <li>A lost answer ({@link #dropAnswerToNextWrite}): a write takes effect and its connection is
+ *       closed without a response.
  *   <li>{@code X-Vault-Namespace}: each namespace declared in the builder has its own mounts, data,
  *       tokens and AppRoles; a token from the root namespace may act in every namespace.
  *   <li>Path policies: a token carries policy names; a policy is a list of path globs (Vault's
@@ -136,6 +136,9 @@ public final class VaultEmulator implements AutoCloseable {
         }
     }
 
+    /** A write whose answer is to be dropped, and what to do before dropping it. */
+    private record DroppedAnswer(String pathSuffix, Runnable meanwhile) {}
+
     /** A request the emulator refuses with 400. */
     private static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -189,6 +192,7 @@ public final class VaultEmulator implements AutoCloseable {
     private final Map<String, AppRole> appRoles = new HashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final String rootToken;
+    private final AtomicReference<DroppedAnswer> dropNext = new AtomicReference<>();
     private volatile boolean sealed;
     private volatile boolean stopped;
 
@@ -401,6 +405,24 @@ public final class VaultEmulator implements AutoCloseable {
         return new AppRoleCredentials(roleId, secretId);
     }
 
+    /**
+     * Makes the next write (POST or PUT) whose path ends with {@code pathSuffix} take effect as
+     * usual and then lose its answer: the connection is closed without a response, as when the
+     * network or a load balancer drops it after Vault has committed. {@code meanwhile} runs after
+     * the write took effect and before the connection closes (e.g. {@code vault::seal}, so that a
+     * client's read-back fails too). Applies once; a new call replaces one not yet used.
+     */
+    public void dropAnswerToNextWrite(String pathSuffix, Runnable meanwhile) {
+        Objects.requireNonNull(pathSuffix, "pathSuffix == null");
+        Objects.requireNonNull(meanwhile, "meanwhile == null");
+        dropNext.set(new DroppedAnswer(pathSuffix, meanwhile));
+    }
+
+    /** Whether the answer armed by {@link #dropAnswerToNextWrite} has been dropped. */
+    public boolean droppedAnswer() {
+        return dropNext.get() == null;
+    }
+
     /** Seals: {@code sys/health} answers 503 with {@code "sealed": true}, everything else 503. */
     public void seal() {
         sealed = true;
@@ -459,19 +481,26 @@ public final class VaultEmulator implements AutoCloseable {
             try {
                 reply = route(method, rawPath, query(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders().getFirst(
                         "X-Vault-Token"), ex.getRequestHeaders().getFirst("X-Vault-Namespace"), body);
-            } catch (JsonException | ArithmeticException e) {
+            } catch (VaultJson.Invalid | ArithmeticException e) {
                 reply = Reply.error(400, "failed to parse JSON input");
             } catch (BadRequest e) {
                 reply = Reply.error(400, e.getMessage());
             } catch (RuntimeException e) {
                 reply = Reply.error(500, "internal error in the emulator: " + e.getClass().getSimpleName());
             }
+            DroppedAnswer drop = dropNext.get();
+            if (drop != null && isWrite(method) && rawPath.endsWith(drop.pathSuffix())
+                    && dropNext.compareAndSet(drop, null)) {
+                drop.meanwhile().run();
+                // closing the exchange before any response header makes the server close the connection
+                return;
+            }
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             if (reply.body() == null) {
                 ex.sendResponseHeaders(reply.status(), -1);
                 return;
             }
-            byte[] out = Json.write(reply.body(), false).getBytes(StandardCharsets.UTF_8);
+            byte[] out = VaultJson.write(reply.body()).getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(reply.status(), out.length);
             try (OutputStream os = ex.getResponseBody()) {
@@ -733,7 +762,7 @@ public final class VaultEmulator implements AutoCloseable {
 
     private static Map<String, Object> parse(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
-        return text.isBlank() ? Map.of() : Json.parseObject(text);
+        return text.isBlank() ? Map.of() : VaultJson.parseObject(text);
     }
 
     private static Long longParam(String value) {

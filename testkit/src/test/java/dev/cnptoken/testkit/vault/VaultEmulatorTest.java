@@ -3,7 +3,6 @@ package dev.cnptoken.testkit.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cnptoken.domain.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -47,7 +46,7 @@ class VaultEmulatorTest {
     private Answer call(String method, String path, String token, String namespace, Object body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(vault.address() + "/v1/" + path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(Json.write(body, false)));
+                        : HttpRequest.BodyPublishers.ofString(VaultJson.write(body)));
         if (token != null) {
             b.header("X-Vault-Token", token);
         }
@@ -59,7 +58,7 @@ class VaultEmulatorTest {
             if (r.statusCode() != 204) {
                 assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
             }
-            return new Answer(r.statusCode(), r.body().isEmpty() ? Map.of() : Json.parseObject(r.body()));
+            return new Answer(r.statusCode(), r.body().isEmpty() ? Map.of() : VaultJson.parseObject(r.body()));
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -80,6 +79,36 @@ class VaultEmulatorTest {
         assertThat(root("GET", "secret/data/x", null).errors()).containsExactly("Vault is sealed");
         vault.unseal();
         assertThat(root("GET", "secret/data/x", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void carriesOutAWriteWhoseAnswerItDropsAndRunsTheHookBeforeClosing() {
+        java.util.concurrent.atomic.AtomicBoolean ranBeforeClosing = new java.util.concurrent.atomic.AtomicBoolean();
+        vault.dropAnswerToNextWrite("/app/dropped", () -> ranBeforeClosing.set(
+                root("GET", "secret/data/app/dropped", null).status() == 200));
+
+        assertThatThrownBy(() -> root("POST", "secret/data/app/dropped", Map.of("data", Map.of("k", "v"),
+                "options", Map.of("cas", 0)))).hasRootCauseInstanceOf(IOException.class);
+
+        assertThat(vault.droppedAnswer()).isTrue();
+        assertThat(ranBeforeClosing).isTrue();
+        Answer stored = root("GET", "secret/data/app/dropped", null);
+        assertThat(((Map<?, ?>) stored.data().get("metadata")).get("version")).isEqualTo(BigDecimal.ONE);
+        // only once: the next write is answered
+        assertThat(root("POST", "secret/data/app/dropped", Map.of("data", Map.of("k", "w"))).status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesJsonWithDuplicateKeysOrTrailingContent() throws Exception {
+        for (String body : List.of("{\"data\":{\"k\":\"v\"},\"data\":{\"k\":\"w\"}}", "{\"data\":{\"k\":\"v\"}} {}",
+                "{\"data\":")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(vault.address() + "/v1/secret/data/app/j"))
+                    .header("X-Vault-Token", vault.rootToken())
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(VaultJson.parseObject(r.body()).get("errors")).isEqualTo(List.of("failed to parse JSON input"));
+        }
+        assertThat(root("GET", "secret/data/app/j", null).status()).isEqualTo(404);
     }
 
     @Test

@@ -71,7 +71,7 @@ final class EncryptionKey {
             try {
                 perms = posix.readAttributes().permissions();
             } catch (IOException e) {
-                throw IoFailures.map("read the permissions of", file, e);
+                throw FileFailures.map("read the permissions of", file, e);
             }
             if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
                 throw notConfigured(source + " is accessible by group or others; restrict it with chmod 600 (or 400)");
@@ -87,7 +87,7 @@ final class EncryptionKey {
         } catch (NoSuchFileException e) {
             throw notConfigured(source + " does not exist");
         } catch (IOException e) {
-            throw IoFailures.map("read", file, e);
+            throw FileFailures.map("read", file, e);
         }
         try {
             return decode(new String(bytes, StandardCharsets.US_ASCII), source);

@@ -47,7 +47,7 @@ final class Envelope {
     static byte[] seal(EncryptionKey key, AccountId account, byte[] plaintext, SecureRandom random) {
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
-        byte[] header = header(StateCodec.SCHEMA_VERSION, key.idBytes());
+        byte[] header = header(FileCodec.SCHEMA_VERSION, key.idBytes());
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key.spec(), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
@@ -82,9 +82,9 @@ final class Envelope {
                     + ", this version of cnp-token reads format " + FORMAT_AES_256_GCM + " only");
         }
         int schema = data[9] & 0xff;
-        if (schema != StateCodec.SCHEMA_VERSION) {
+        if (schema != FileCodec.SCHEMA_VERSION) {
             throw new BadDocument("is an encrypted file of schema_version " + schema
-                    + ", this version of cnp-token reads " + StateCodec.SCHEMA_VERSION + " only");
+                    + ", this version of cnp-token reads " + FileCodec.SCHEMA_VERSION + " only");
         }
         byte[] fileKeyId = Arrays.copyOfRange(data, 10, 14);
         EncryptionKey key = keys.stream()

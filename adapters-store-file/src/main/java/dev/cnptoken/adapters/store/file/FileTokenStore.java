@@ -124,14 +124,14 @@ public final class FileTokenStore implements TokenStore {
         Objects.requireNonNull(account, "account == null");
         Objects.requireNonNull(next, "next == null");
         return withAccountLock(account, () -> {
-            long current = load(account).map(StateCodec.Decoded::version).orElse(ABSENT);
+            long current = load(account).map(FileCodec.Decoded::version).orElse(ABSENT);
             if (current != expectedVersion) {
                 LOG.log(Level.DEBUG, "account {0}: compare-and-set lost, expected version {1}, found {2}",
                         account, expectedVersion, current);
                 return new CasResult.Conflict();
             }
             long version = current + 1;
-            byte[] document = StateCodec.encode(account, version, next);
+            byte[] document = FileCodec.encode(account, version, next);
             byte[] bytes = document;
             if (key != null) {
                 bytes = Envelope.seal(key, account, document, random);
@@ -139,7 +139,7 @@ public final class FileTokenStore implements TokenStore {
             }
             replace(account, bytes, version);
             LOG.log(Level.DEBUG, "account {0}: wrote version {1} to {2}", account, version, fileOf(account));
-            return new CasResult.Written(new VersionedState(StateCodec.asStored(next), version));
+            return new CasResult.Written(new VersionedState(next.toStoredPrecision(), version));
         });
     }
 
@@ -160,7 +160,7 @@ public final class FileTokenStore implements TokenStore {
                 }
             }
         } catch (IOException e) {
-            throw IoFailures.map("list", directory, e);
+            throw FileFailures.map("list", directory, e);
         }
         accounts.sort(null);
         return List.copyOf(accounts);
@@ -187,7 +187,7 @@ public final class FileTokenStore implements TokenStore {
     }
 
     /** The account's document, decoded; empty when there is none. */
-    private Optional<StateCodec.Decoded> load(AccountId account) {
+    private Optional<FileCodec.Decoded> load(AccountId account) {
         Path file = fileOf(account);
         byte[] data;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -204,12 +204,12 @@ public final class FileTokenStore implements TokenStore {
             Arrays.fill(buffer.array(), (byte) 0);
         } catch (NoSuchFileException e) {
             if (!Files.isDirectory(directory)) {
-                throw IoFailures.unavailable("the store directory " + directory
+                throw FileFailures.unavailable("the store directory " + directory
                         + " is missing or is not a directory (unmounted volume?)");
             }
             return Optional.empty();
         } catch (IOException e) {
-            throw IoFailures.map("read", file, e);
+            throw FileFailures.map("read", file, e);
         }
         try {
             byte[] json = data;
@@ -223,7 +223,7 @@ public final class FileTokenStore implements TokenStore {
                         + " read or replace a plaintext file");
             }
             try {
-                return Optional.of(StateCodec.decode(account, json));
+                return Optional.of(FileCodec.decode(account, json));
             } finally {
                 Arrays.fill(json, (byte) 0);
             }
@@ -235,7 +235,7 @@ public final class FileTokenStore implements TokenStore {
     }
 
     private static TokenException corrupt(AccountId account, Path file, String detail) {
-        TokenException failure = IoFailures.corrupt(file, detail);
+        TokenException failure = FileFailures.corrupt(file, detail);
         LOG.log(Level.WARNING, "account {0}: {1}", account, failure.getMessage());
         return failure;
     }
@@ -258,7 +258,7 @@ public final class FileTokenStore implements TokenStore {
             }
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw IoFailures.map("write", temp, e);
+            throw FileFailures.map("write", temp, e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -266,16 +266,16 @@ public final class FileTokenStore implements TokenStore {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw IoFailures.map("rename " + temp + " to", file, e);
+            throw FileFailures.map("rename " + temp + " to", file, e);
         }
         if (fsync && posix) {
             try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
                 dir.force(true);
             } catch (IOException e) {
-                Failure.StoreFailure cause = IoFailures.failure("flush the directory", directory, e);
-                throw new TokenException(new Failure.StoreFailure(cause.reason(), "version " + version + " of account "
-                        + account + " is in place, but may not survive a crash: " + cause.detail()
-                        + "; read the account before retrying"), e);
+                // the rename has happened and readers see the new version, but a crash may still undo it
+                Failure.StoreFailure cause = FileFailures.failure("flush the directory", directory, e);
+                throw FileFailures.outcomeUnknown("version " + version + " of account " + account
+                        + " was renamed into place, but may not survive a crash: " + cause.detail(), e);
             }
         }
     }
@@ -305,7 +305,7 @@ public final class FileTokenStore implements TokenStore {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw IoFailures.unavailable("interrupted while waiting for the lock of account " + account);
+            throw FileFailures.unavailable("interrupted while waiting for the lock of account " + account);
         }
         try (FileChannel channel = openLockFile(lockFile)) {
             FileLock lock = acquire(channel, deadline, account, lockFile);
@@ -315,7 +315,7 @@ public final class FileTokenStore implements TokenStore {
                 lock.release();
             }
         } catch (IOException e) {
-            throw IoFailures.map("lock", lockFile, e);
+            throw FileFailures.map("lock", lockFile, e);
         } finally {
             jvmLock.unlock();
         }
@@ -326,7 +326,7 @@ public final class FileTokenStore implements TokenStore {
             return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     ownerOnly(OWNER_ONLY_FILE));
         } catch (IOException e) {
-            throw IoFailures.map("open the lock file", lockFile, e);
+            throw FileFailures.map("open the lock file", lockFile, e);
         }
     }
 
@@ -350,14 +350,14 @@ public final class FileTokenStore implements TokenStore {
             LockSupport.parkNanos(pause);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw IoFailures.unavailable("interrupted while waiting for the lock of account " + account);
+                throw FileFailures.unavailable("interrupted while waiting for the lock of account " + account);
             }
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
     private TokenException lockTimedOut(AccountId account, Path lockFile) {
-        return IoFailures.unavailable("account " + account + " stayed locked by another writer for "
+        return FileFailures.unavailable("account " + account + " stayed locked by another writer for "
                 + lockTimeout.toMillis() + " ms (lock file " + lockFile + ")");
     }
 
@@ -374,7 +374,7 @@ public final class FileTokenStore implements TokenStore {
                 }
             }
         } catch (IOException e) {
-            throw IoFailures.map("list", directory, e);
+            throw FileFailures.map("list", directory, e);
         }
         for (AccountId account : owners) {
             try {
@@ -395,7 +395,7 @@ public final class FileTokenStore implements TokenStore {
                             account, temp);
                 }
             } catch (IOException e) {
-                throw IoFailures.map("remove", temp, e);
+                throw FileFailures.map("remove", temp, e);
             }
             return null;
         });
@@ -532,10 +532,10 @@ public final class FileTokenStore implements TokenStore {
                     } else {
                         Files.createDirectories(dir);
                     }
-                    LOG.log(Level.INFO, "created token store directory {0}", dir);
+                    LOG.log(Level.DEBUG, "created token store directory {0}", dir);
                 }
                 if (!Files.isDirectory(dir)) {
-                    throw IoFailures.unavailable("the store directory " + dir + " is not a directory");
+                    throw FileFailures.unavailable("the store directory " + dir + " is not a directory");
                 }
                 dir = dir.toRealPath();
                 if (posix) {
@@ -550,7 +550,7 @@ public final class FileTokenStore implements TokenStore {
                             + " control only", dir);
                 }
             } catch (IOException e) {
-                throw IoFailures.map("create the directory", dir, e);
+                throw FileFailures.map("create the directory", dir, e);
             }
             EncryptionKey key = null;
             if (keyFile != null) {
@@ -563,7 +563,7 @@ public final class FileTokenStore implements TokenStore {
             EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
             FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
             store.removeLeftovers();
-            LOG.log(Level.INFO, "file token store ready: {0}", store);
+            LOG.log(Level.DEBUG, "file token store ready: {0}", store);
             return store;
         }
     }

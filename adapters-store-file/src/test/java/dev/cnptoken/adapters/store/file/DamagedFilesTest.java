@@ -256,6 +256,50 @@ class DamagedFilesTest {
         assertCorruptAndUntouched(plainStore(), "bytes long");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"duplicate key", "trailing document", "trailing garbage", "comment", "single quotes",
+        "NaN", "leading zero", "deep nesting", "long number", "top-level array"})
+    void reportsAHostileOrNonStandardDocumentAsCorruptWithoutEchoingIt(String damage) throws Exception {
+        String document = validDocument();
+        String hostile = switch (damage) {
+            case "duplicate key" -> document.replaceFirst("\"version\": 1,", "\"version\": 1, \"version\": 7,");
+            case "trailing document" -> document + "{}\n";
+            case "trailing garbage" -> document + "x";
+            case "comment" -> document.replaceFirst("\\{", "{ /* note */");
+            case "single quotes" -> document.replaceFirst("\"token_type\": \"bearer\"", "'token_type': 'bearer'");
+            case "NaN" -> document.replaceFirst("\"expires_at\": \\d+", "\"expires_at\": NaN");
+            case "leading zero" -> document.replaceFirst("\"version\": 1", "\"version\": 01");
+            case "deep nesting" -> document.replaceFirst("\"lease\": null", "\"lease\": " + "[".repeat(500) + "]".repeat(500));
+            case "long number" -> document.replaceFirst("\"expires_at\": \\d+", "\"expires_at\": 1" + "0".repeat(200));
+            case "top-level array" -> "[" + document + "]";
+            default -> throw new IllegalArgumentException(damage);
+        };
+        assertThat(hostile).as("the damage was applied").isNotEqualTo(document);
+        Files.writeString(file, hostile);
+
+        assertCorruptAndUntouched(plainStore(), "is not a valid JSON document");
+    }
+
+    @Test
+    void readsAWholeNumberWrittenWithAFractionOrExponentExactly() throws Exception {
+        // another writer may spell 1772360130123 as 1.772360130123e12: the value, not the spelling, counts
+        String document = validDocument();
+        Files.writeString(file, document.replaceFirst("\"expires_at\": 1772360130123", "\"expires_at\": 1.772360130123e12")
+                .replaceFirst("\"version\": 1", "\"version\": 1.0"));
+
+        var read = plainStore().read(ACCOUNT).orElseThrow();
+        assertThat(read.version()).isEqualTo(1);
+        assertThat(read.state()).isEqualTo(state);
+    }
+
+    @Test
+    void reportsAFractionalInstantAsCorrupt() throws Exception {
+        String document = validDocument();
+        Files.writeString(file, document.replaceFirst("\"expires_at\": 1772360130123", "\"expires_at\": 1772360130123.5"));
+
+        assertCorruptAndUntouched(plainStore(), "access.expires_at", "whole number");
+    }
+
     @Test
     void writesAgainOnceTheDamagedFileWasMovedAside() throws Exception {
         validDocument();

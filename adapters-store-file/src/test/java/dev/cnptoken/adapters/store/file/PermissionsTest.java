@@ -93,6 +93,18 @@ class PermissionsTest {
         }
     }
 
+    @Test
+    void reportsAWriteWhoseDirectoryCannotBeFlushedAfterTheRenameAsOutcomeUnknown() throws Exception {
+        Path directory = storeWithOneAccount();
+
+        // the directory can be written but not opened: the rename lands, flushing the directory fails
+        assertThat(probe("cas-in-unlistable-directory", directory)).startsWith("StoreFailure OUTCOME_UNKNOWN")
+                .contains("version 2 of account acme").contains(directory.toString());
+
+        assertThat(FileTokenStore.builder().directory(directory).build().read(ACCOUNT).orElseThrow().version())
+                .isEqualTo(2);
+    }
+
     private Path storeWithOneAccount() {
         Path directory = temp.resolve("store");
         FileTokenStore.builder().directory(directory).build()

@@ -1,8 +1,6 @@
 package dev.cnptoken.adapters.store.redis;
 
 import dev.cnptoken.domain.AccountId;
-import dev.cnptoken.domain.FailureNote;
-import dev.cnptoken.domain.Lease;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
@@ -11,7 +9,6 @@ import dev.cnptoken.domain.port.TokenStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -59,15 +56,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     private final UnifiedJedis client;
     private final boolean ownsClient;
-    private final RedisLayout layout;
+    private final RedisKeys keyNames;
     private final String who;
     private final String writerId;
     private final AtomicLong writes = new AtomicLong();
 
-    private RedisTokenStore(UnifiedJedis client, boolean ownsClient, RedisLayout layout, String who) {
+    private RedisTokenStore(UnifiedJedis client, boolean ownsClient, RedisKeys keyNames, String who) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.layout = layout;
+        this.keyNames = keyNames;
         this.who = who;
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
@@ -82,12 +79,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     @Override
     public Optional<VersionedState> read(AccountId account) {
         Objects.requireNonNull(account, "account == null");
-        String key = layout.refreshKey(account);
+        String key = keyNames.refreshKey(account);
         Map<String, String> hash = idempotent("read", key, () -> client.hgetAll(key));
         if (hash.isEmpty()) {
             return Optional.empty();
         }
-        RedisLayout.Decoded decoded = decode(key, hash);
+        RedisCodec.Decoded decoded = decode(key, hash);
         return Optional.of(new VersionedState(decoded.state(), decoded.version()));
     }
 
@@ -98,16 +95,16 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         if (expectedVersion < 0) {
             throw new IllegalArgumentException("expectedVersion must not be negative, got " + expectedVersion);
         }
-        String refreshKey = layout.refreshKey(account);
-        List<String> keys = List.of(refreshKey, layout.accessKey(account));
+        String refreshKey = keyNames.refreshKey(account);
+        List<String> keys = List.of(refreshKey, keyNames.accessKey(account));
         String writeId = writerId + "-" + writes.incrementAndGet();
-        List<String> args = RedisLayout.scriptArguments(expectedVersion, writeId, next);
+        List<String> args = RedisCodec.scriptArguments(expectedVersion, writeId, next);
         Object reply;
         try {
             reply = runScript(keys, args);
         } catch (JedisException e) {
-            if (!RedisErrors.isConnectionLoss(e) || RedisErrors.certainlyNotSent(e)) {
-                throw RedisErrors.translate(e, "compare-and-set", refreshKey, who);
+            if (!RedisFailures.isConnectionLoss(e) || RedisFailures.certainlyNotSent(e)) {
+                throw RedisFailures.translate(e, "compare-and-set", refreshKey, who);
             }
             return settleUnknownOutcome(refreshKey, keys, args, expectedVersion, writeId, next, e);
         }
@@ -116,13 +113,13 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public List<AccountId> accounts() {
-        String pattern = layout.refreshKeyPattern();
+        String pattern = keyNames.refreshKeyPattern();
         return idempotent("scan", pattern, () -> {
             Set<AccountId> found = new TreeSet<>();
             ScanIteration scan = client.scanIteration(SCAN_BATCH, pattern, "hash");
             while (!scan.isIterationCompleted()) {
                 for (String key : scan.nextBatchList()) {
-                    Optional<AccountId> account = layout.accountOf(key);
+                    Optional<AccountId> account = keyNames.accountOf(key);
                     if (account.isPresent()) {
                         found.add(account.get());
                     } else {
@@ -148,7 +145,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisTokenStore[" + who + ", prefix=" + layout.prefix() + "]";
+        return "RedisTokenStore[" + who + ", prefix=" + keyNames.prefix() + "]";
     }
 
     private Object runScript(List<String> keys, List<String> args) {
@@ -157,7 +154,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         } catch (JedisNoScriptException e) {
             // the script cache was flushed or this node never saw the script: nothing ran, so EVAL is
             // safe; it also puts the script back into the cache for the next EVALSHA
-            log.info("redis store: script cache of {} lacks the compare-and-set script, sending it again", who);
+            log.debug("redis store: script cache of {} lacks the compare-and-set script, sending it again", who);
             return client.eval(CasScript.SOURCE, keys, args);
         }
     }
@@ -165,16 +162,16 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private CasResult interpret(Object reply, String refreshKey, TokenState next) {
         if (!(reply instanceof List<?> list) || list.size() != 2 || !(list.get(0) instanceof Long code)
                 || !(list.get(1) instanceof Long version)) {
-            throw RedisErrors.unavailable("redis " + who + " answered the compare-and-set on key " + refreshKey
+            throw RedisFailures.unavailable("redis " + who + " answered the compare-and-set on key " + refreshKey
                     + " with an unexpected reply");
         }
         if (code == 1) {
-            return new CasResult.Written(new VersionedState(asStored(next), version));
+            return new CasResult.Written(new VersionedState(next.toStoredPrecision(), version));
         }
         if (code == 0) {
             return new CasResult.Conflict();
         }
-        throw RedisErrors.corrupt(refreshKey, who, "field " + RedisLayout.VERSION + " is not a whole number");
+        throw RedisFailures.corrupt(refreshKey, who, "field " + RedisCodec.VERSION + " is not a whole number");
     }
 
     /**
@@ -185,49 +182,51 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private CasResult settleUnknownOutcome(String refreshKey, List<String> keys, List<String> args, long expected,
             String writeId, TokenState next, JedisException lost) {
         log.warn("redis store: connection to {} lost during compare-and-set on key {} ({}); re-reading to learn"
-                + " whether it landed", who, refreshKey, RedisErrors.describe(lost));
+                + " whether it landed", who, refreshKey, RedisFailures.describe(lost));
+        log.debug("redis store: the compare-and-set connection failure on key {}", refreshKey, lost);
         dropIdleConnections();
         Map<String, String> hash;
         try {
             hash = client.hgetAll(refreshKey);
         } catch (JedisException e) {
-            if (!RedisErrors.isConnectionLoss(e)) {
-                throw RedisErrors.withUnknownOutcome(RedisErrors.translate(e, "re-read", refreshKey, who));
+            if (!RedisFailures.isConnectionLoss(e)) {
+                TokenException reread = RedisFailures.translate(e, "re-read", refreshKey, who);
+                throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                        + " lost its connection, and re-reading the key failed: "
+                        + reread.failure().describe(), null);
             }
-            throw RedisErrors.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                    + " has an unknown outcome: the connection was lost and the key could not be re-read ("
-                    + RedisErrors.describe(e) + ")", e);
+            throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                    + " lost its connection and the key could not be re-read (" + RedisFailures.describe(e) + ")", e);
         }
-        if (writeId.equals(hash.get(RedisLayout.WRITE_ID))) {
-            RedisLayout.Decoded landed = decode(refreshKey, hash);
-            log.info("redis store: the compare-and-set on key {} had landed (version {})", refreshKey, landed.version());
+        if (writeId.equals(hash.get(RedisCodec.WRITE_ID))) {
+            RedisCodec.Decoded landed = decode(refreshKey, hash);
+            log.debug("redis store: the compare-and-set on key {} had landed (version {})", refreshKey, landed.version());
             return new CasResult.Written(new VersionedState(landed.state(), landed.version()));
         }
         long current;
         try {
-            current = RedisLayout.versionOf(hash);
-        } catch (RedisLayout.CorruptRecord e) {
-            throw RedisErrors.corrupt(refreshKey, who, e.getMessage());
+            current = RedisCodec.versionOf(hash);
+        } catch (RedisCodec.CorruptRecord e) {
+            throw RedisFailures.corrupt(refreshKey, who, e.getMessage());
         }
         if (current == expected) {
-            log.info("redis store: the compare-and-set on key {} had not landed; sending it once more", refreshKey);
+            log.debug("redis store: the compare-and-set on key {} had not landed; sending it once more", refreshKey);
             try {
                 return interpret(runScript(keys, args), refreshKey, next);
             } catch (JedisException e) {
-                if (RedisErrors.isConnectionLoss(e) && !RedisErrors.certainlyNotSent(e)) {
-                    throw RedisErrors.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                            + " has an unknown outcome: the connection was lost twice (" + RedisErrors.describe(e) + ")", e);
+                if (RedisFailures.isConnectionLoss(e) && !RedisFailures.certainlyNotSent(e)) {
+                    throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                            + " lost its connection twice (" + RedisFailures.describe(e) + ")", e);
                 }
-                throw RedisErrors.translate(e, "compare-and-set", refreshKey, who);
+                throw RedisFailures.translate(e, "compare-and-set", refreshKey, who);
             }
         }
         if (current == expected + 1 || current < expected) {
             // another writer holds the version this write needed: it did not land and never will
             return new CasResult.Conflict();
         }
-        throw RedisErrors.unavailable("compare-and-set on key " + refreshKey + " in redis " + who
-                + " has an unknown outcome: the connection was lost and the version has since moved from " + expected
-                + " to " + current);
+        throw RedisFailures.outcomeUnknown("compare-and-set on key " + refreshKey + " in redis " + who
+                + " lost its connection, and the version has since moved from " + expected + " to " + current, lost);
     }
 
     /** Runs a command that is safe to repeat; after a lost connection it is tried once more on a fresh one. */
@@ -235,25 +234,25 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         try {
             return command.get();
         } catch (JedisException first) {
-            if (!RedisErrors.isConnectionLoss(first) || RedisErrors.certainlyNotSent(first)) {
-                throw RedisErrors.translate(first, action, key, who);
+            if (!RedisFailures.isConnectionLoss(first) || RedisFailures.certainlyNotSent(first)) {
+                throw RedisFailures.translate(first, action, key, who);
             }
-            log.info("redis store: connection to {} lost during {} of {} ({}); retrying on a fresh connection", who,
-                    action, key, RedisErrors.describe(first));
+            log.debug("redis store: connection to {} lost during {} of {} ({}); retrying on a fresh connection", who,
+                    action, key, RedisFailures.describe(first));
             dropIdleConnections();
             try {
                 return command.get();
             } catch (JedisException second) {
-                throw RedisErrors.translate(second, action, key, who);
+                throw RedisFailures.translate(second, action, key, who);
             }
         }
     }
 
-    private RedisLayout.Decoded decode(String key, Map<String, String> hash) {
+    private RedisCodec.Decoded decode(String key, Map<String, String> hash) {
         try {
-            return RedisLayout.decode(hash);
-        } catch (RedisLayout.CorruptRecord e) {
-            throw RedisErrors.corrupt(key, who, e.getMessage());
+            return RedisCodec.decode(hash);
+        } catch (RedisCodec.CorruptRecord e) {
+            throw RedisFailures.corrupt(key, who, e.getMessage());
         }
     }
 
@@ -272,18 +271,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("redis store: could not drop idle connections of {} ({})", who, e.getClass().getSimpleName());
         }
-    }
-
-    /** The state as it reads back: instants cut to the millisecond. */
-    private static TokenState asStored(TokenState s) {
-        return new TokenState(s.accessToken(), s.tokenType(), millis(s.accessExpiresAt()), s.refreshToken(),
-                millis(s.refreshIssuedAt()), millis(s.updatedAt()), s.credential(),
-                s.lease().map(l -> new Lease(l.owner(), millis(l.until()))),
-                s.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
-    }
-
-    private static Instant millis(Instant i) {
-        return Instant.ofEpochMilli(i.toEpochMilli());
     }
 
     /**
@@ -428,7 +415,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          * @throws TokenException with a {@code StoreFailure} when a cluster or sentinel cannot be reached
          */
         public RedisTokenStore build() {
-            RedisLayout layout = new RedisLayout(keyPrefix);
+            RedisKeys keyNames = new RedisKeys(keyPrefix);
             if ((uri == null) == (client == null)) {
                 throw new IllegalArgumentException("set exactly one of uri(...) and client(...)");
             }
@@ -442,7 +429,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     throw new IllegalArgumentException("connection settings do not apply to a client(...) given by the"
                             + " caller; configure that client instead");
                 }
-                return new RedisTokenStore(client, false, layout, "client " + client.getClass().getSimpleName());
+                return new RedisTokenStore(client, false, keyNames, "client " + client.getClass().getSimpleName());
             }
             RedisUri parsed = RedisUri.parse(uri);
             DefaultJedisClientConfig config = clientConfig(parsed);
@@ -461,7 +448,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                             .clientConfig(config)
                             .poolConfig(pool)
                             .build();
-                    return new RedisTokenStore(cluster, true, layout,
+                    return new RedisTokenStore(cluster, true, keyNames,
                             "cluster " + nodes + " as " + userName);
                 }
                 if (sentinelMaster != null) {
@@ -483,7 +470,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                             .sentinelClientConfig(sentinelConfig.build())
                             .poolConfig(pool)
                             .build();
-                    return new RedisTokenStore(sentinel, true, layout,
+                    return new RedisTokenStore(sentinel, true, keyNames,
                             "sentinel master " + sentinelMaster + " via " + sentinels + " as " + userName);
                 }
                 RedisClient standalone = RedisClient.builder()
@@ -491,9 +478,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                         .clientConfig(config)
                         .poolConfig(pool)
                         .build();
-                return new RedisTokenStore(standalone, true, layout, parsed.redacted() + " as " + userName);
+                return new RedisTokenStore(standalone, true, keyNames, parsed.redacted() + " as " + userName);
             } catch (JedisException e) {
-                throw RedisErrors.translate(e, "connect and discover the nodes for", layout.refreshKeyPattern(),
+                throw RedisFailures.translate(e, "connect and discover the nodes for", keyNames.refreshKeyPattern(),
                         parsed.redacted());
             }
         }

@@ -93,13 +93,14 @@ class RedisRestartTest {
                             wins.add(next);
                         }
                     } catch (TokenException e) {
-                        if (!(e.failure() instanceof Failure.StoreFailure f)
-                                || f.reason() != Failure.StoreFailure.Reason.UNAVAILABLE) {
+                        if (!(e.failure() instanceof Failure.StoreFailure f)) {
                             unexpected.add(e);
-                        } else if (e.getMessage().contains("unknown outcome")) {
+                        } else if (f.reason() == Failure.StoreFailure.Reason.OUTCOME_UNKNOWN) {
                             unknownOutcomes.incrementAndGet();
-                        } else {
+                        } else if (f.reason() == Failure.StoreFailure.Reason.UNAVAILABLE) {
                             transientFailures.incrementAndGet();
+                        } else {
+                            unexpected.add(e);
                         }
                         sleep(20);
                     } catch (RuntimeException e) {

@@ -148,7 +148,7 @@ class RedisStoreFailureTest {
         VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, sentinelState()));
         String writeId = raw.hget(refreshKey, "write_id");
         TokenState state = sentinelState();
-        var args = RedisLayout.scriptArguments(TokenStore.ABSENT, writeId, state);
+        var args = RedisCodec.scriptArguments(TokenStore.ABSENT, writeId, state);
 
         Object again = raw.evalsha(CasScript.SHA1, java.util.List.of(refreshKey, "cnp:{" + account.name() + "}:access"), args);
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /**
  * A compare-and-set whose connection is cut at the worst moments (by a proxy in front of a real
@@ -29,6 +31,9 @@ import redis.clients.jedis.RedisClient;
  * write is ever applied twice.
  */
 class RedisUnknownOutcomeTest {
+    /** Far longer than the 200 ms socket timeout of the impatient store, so its calls time out in the pause. */
+    private static final long PAUSE_MILLIS = 3000;
+
     private static TestRedis redis;
     private DroppingProxy proxy;
     private RedisTokenStore store;
@@ -110,11 +115,52 @@ class RedisUnknownOutcomeTest {
 
         assertThatThrownBy(() -> store.compareAndSet(account, start.version(), state("mine")))
                 .isInstanceOfSatisfying(TokenException.class, e -> {
-                    assertThat(reason(e)).isEqualTo(Reason.UNAVAILABLE);
-                    assertThat(e.getMessage()).contains("unknown outcome");
+                    assertThat(reason(e)).isEqualTo(Reason.OUTCOME_UNKNOWN);
+                    assertThat(e.getMessage()).contains("version has since moved");
                 });
         assertThat(storedVersion()).isEqualTo(start.version() + 2);
         assertThat(store.read(account).orElseThrow().state().accessToken().value()).isEqualTo("on-top");
+    }
+
+    @Test
+    void saysTheOutcomeIsUnknownWhenRedisStallsPastTheTimeoutAfterTheScriptWasSent() {
+        // every client is paused: the script is sent and waits, and so does the re-read
+        try (RedisTokenStore impatient = RedisTokenStore.builder().uri(redis.uri() + "?timeout=200").build();
+                Jedis admin = new Jedis("127.0.0.1", redis.port())) {
+            impatient.read(account); // a pooled connection, ready before the pause
+            admin.clientPause(PAUSE_MILLIS, ClientPauseMode.ALL);
+
+            assertThatThrownBy(() -> impatient.compareAndSet(account, start.version(), state("stalled")))
+                    .isInstanceOfSatisfying(TokenException.class,
+                            e -> assertThat(reason(e)).isEqualTo(Reason.OUTCOME_UNKNOWN));
+        }
+        try (Jedis patient = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+            patient.ping(); // answered once the pause is over
+        }
+        // the write landed once or not at all
+        assertThat(storedVersion()).isBetween(start.version(), start.version() + 1);
+    }
+
+    @Test
+    void saysTheOutcomeIsUnknownWhenTheSecondSendingStallsToo() {
+        // writes are paused, reads are not: the re-read sees the old version, the script is sent
+        // once more with the same write id, and that one stalls as well
+        try (RedisTokenStore impatient = RedisTokenStore.builder().uri(redis.uri() + "?timeout=200").build();
+                Jedis admin = new Jedis("127.0.0.1", redis.port())) {
+            impatient.read(account);
+            admin.clientPause(PAUSE_MILLIS, ClientPauseMode.WRITE);
+
+            assertThatThrownBy(() -> impatient.compareAndSet(account, start.version(), state("stalled")))
+                    .isInstanceOfSatisfying(TokenException.class, e -> {
+                        assertThat(reason(e)).isEqualTo(Reason.OUTCOME_UNKNOWN);
+                        assertThat(e.getMessage()).contains("twice");
+                    });
+        }
+        try (Jedis patient = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+            patient.set("pause-probe", "x"); // a write: answered once the pause is over
+        }
+        // both sendings carried the same write id: the write landed once or not at all
+        assertThat(storedVersion()).isBetween(start.version(), start.version() + 1);
     }
 
     private long storedVersion() {

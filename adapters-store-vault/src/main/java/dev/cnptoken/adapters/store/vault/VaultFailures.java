@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -19,8 +20,8 @@ import javax.net.ssl.SSLException;
  * certificates, not payloads.
  */
 final class VaultFailures {
-    /** Appended when a write's outcome is unknown (the port asks to say so). */
-    static final String MAYBE_WRITTEN = "; the write may or may not have taken place: read the account again";
+    /** Why an outcome is unknown, for people (the decision is carried by the reason, never by this text). */
+    private static final String MAYBE_WRITTEN = "; the write may or may not have taken place: read the account again";
 
     private VaultFailures() {}
 
@@ -33,30 +34,63 @@ final class VaultFailures {
                 + "): the token's policies do not allow it");
     }
 
-    /** For an HTTP status that is neither success, 403, 404 nor a check-and-set mismatch. */
-    static TokenException fromStatus(String action, String path, int status) {
+    /**
+     * Vault refused a request as invalid for its setup: a mount that does not exist or is not KV
+     * version 2, a malformed path, a method the path does not take.
+     *
+     * @param check what the operator should check, a clause such as {@code the mount "secret" exists}
+     */
+    static TokenException misconfigured(String action, String path, int status, String check) {
+        return failure(Reason.MISCONFIGURED, "Vault refused the " + action + " of " + path + " with HTTP " + status
+                + ": check that " + check);
+    }
+
+    /**
+     * For an HTTP status that is neither success, a plain 404 of a read nor a check-and-set
+     * mismatch: 401 and 403 are {@code PERMISSION_DENIED}; redirects, 412, 429 and 5xx are {@code
+     * UNAVAILABLE}, except a 5xx other than 503 to a write, whose outcome is unknown; any other 4xx
+     * is {@code MISCONFIGURED}.
+     *
+     * @param check what the operator should check for a 4xx, a clause such as {@code the mount "secret"
+     *     exists}
+     */
+    static TokenException fromStatus(String action, String path, int status, String check) {
         if (status == 401 || status == 403) {
             return permissionDenied(action, path, status);
         }
         if (transientStatus(status)) {
-            boolean uncertain = action.equals("write") && status >= 500 && status != 503;
-            return failure(Reason.UNAVAILABLE, "Vault answered HTTP " + status + " to the " + action + " of " + path
-                    + describeStatus(status) + (uncertain ? MAYBE_WRITTEN : ""));
+            String detail = "Vault answered HTTP " + status + " to the " + action + " of " + path + describeStatus(status);
+            if (action.equals("write") && status >= 500 && status != 503) {
+                return failure(Reason.OUTCOME_UNKNOWN, detail + MAYBE_WRITTEN);
+            }
+            return failure(Reason.UNAVAILABLE, detail);
         }
-        return failure(Reason.PERMISSION_DENIED, "Vault refused the " + action + " of " + path + " with HTTP " + status
-                + " (is " + "the mount a KV version 2 engine, and the path allowed?)");
+        return misconfigured(action, path, status, check);
     }
 
-    /** For a {@link VaultException} thrown by the driver (network fault, 5xx, unexpected answer). */
-    static TokenException fromException(String action, String path, VaultException e) {
+    /**
+     * For a {@link VaultException} thrown by the driver (network fault, HTTP error, unexpected
+     * answer). A write that broke after its request may have been sent has an unknown outcome; an
+     * untrusted or mismatching TLS certificate is {@code MISCONFIGURED} (nothing was sent, and only
+     * an operator can fix the trust settings).
+     *
+     * @param check what the operator should check for a 4xx, a clause such as {@code the mount "secret"
+     *     exists}
+     */
+    static TokenException fromException(String action, String path, VaultException e, String check) {
         int status = e.getHttpStatusCode();
         if (status != 0) {
-            return fromStatus(action, path, status);
+            return fromStatus(action, path, status, check);
         }
         Throwable root = networkCause(e);
         if (root instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return failure(Reason.UNAVAILABLE, "interrupted during the " + action + " of " + path);
+        }
+        if (root instanceof SSLException && certificateProblem(root)) {
+            return new TokenException(new Failure.StoreFailure(Reason.MISCONFIGURED, "the TLS handshake with Vault"
+                    + " failed during the " + action + " of " + path + ": its certificate is not trusted or does not"
+                    + " match the address; give its CA with caCertificatePem, caCertificateFile or trustStore"), root);
         }
         String what;
         if (root instanceof HttpConnectTimeoutException) {
@@ -66,7 +100,7 @@ final class VaultFailures {
         } else if (root instanceof ConnectException) {
             what = "Vault is not reachable (connection refused)";
         } else if (root instanceof SSLException) {
-            what = "the TLS handshake with Vault failed (is its certificate trusted? see caCertificatePem)";
+            what = "the TLS handshake with Vault failed (" + root.getClass().getSimpleName() + ")";
         } else if (root instanceof IOException) {
             what = "the connection to Vault failed (" + root.getClass().getSimpleName() + ")";
         } else {
@@ -75,9 +109,21 @@ final class VaultFailures {
         // refused or never connected: nothing was sent; otherwise the request may have arrived
         boolean neverSent = root instanceof ConnectException || root instanceof HttpConnectTimeoutException
                 || root instanceof SSLException;
-        String note = action.equals("write") && !neverSent ? MAYBE_WRITTEN : "";
-        Failure f = new Failure.StoreFailure(Reason.UNAVAILABLE, what + " during the " + action + " of " + path + note);
+        Failure f = action.equals("write") && !neverSent
+                ? new Failure.StoreFailure(Reason.OUTCOME_UNKNOWN, what + " during the " + action + " of " + path
+                        + MAYBE_WRITTEN)
+                : new Failure.StoreFailure(Reason.UNAVAILABLE, what + " during the " + action + " of " + path);
         return root instanceof IOException ? new TokenException(f, root) : new TokenException(f);
+    }
+
+    /** Whether a TLS failure is the peer's certificate being refused (untrusted, expired, wrong host). */
+    private static boolean certificateProblem(Throwable tls) {
+        for (Throwable t = tls; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean transientStatus(int status) {

@@ -130,7 +130,8 @@ final class VaultSession {
                 throw VaultFailures.failure(Reason.PERMISSION_DENIED, "Vault refused the AppRole login at auth/"
                         + appRoleMount + "/login (HTTP " + status + "): check the role_id and secret_id");
             }
-            throw VaultFailures.fromException("AppRole login", "auth/" + appRoleMount + "/login", e);
+            throw VaultFailures.fromException("AppRole login", "auth/" + appRoleMount + "/login", e,
+                    "the AppRole auth method is enabled at auth/" + appRoleMount);
         }
         String token = r.getAuthClientToken();
         if (token == null || token.isBlank()) {
@@ -139,14 +140,14 @@ final class VaultSession {
         }
         long seconds = r.getAuthLeaseDuration();
         Instant expires = seconds > 0 ? now.plusSeconds(seconds) : null;
-        LOG.info("vault: logged in with AppRole at auth/{}/login, token ttl {} s, renewable {}", appRoleMount, seconds,
+        LOG.debug("vault: logged in with AppRole at auth/{}/login, token ttl {} s, renewable {}", appRoleMount, seconds,
                 r.isAuthRenewable());
         return new Bound(driver(token), expires, Duration.ofSeconds(Math.max(seconds, 0)), r.isAuthRenewable());
     }
 
     private Bound renewOrLogin(Bound b, Instant now) {
         if (!b.renewable()) {
-            LOG.info("vault: token is not renewable and its ttl is running out, logging in again");
+            LOG.debug("vault: token is not renewable and its ttl is running out, logging in again");
             return login(now);
         }
         AuthResponse r;
@@ -164,7 +165,7 @@ final class VaultSession {
         }
         long seconds = r.getAuthLeaseDuration();
         if (Duration.ofSeconds(seconds).compareTo(b.lease().dividedBy(3)) <= 0) {
-            LOG.info("vault: token renewal granted only {} s (max ttl reached), logging in again", seconds);
+            LOG.debug("vault: token renewal granted only {} s (max ttl reached), logging in again", seconds);
             return login(now);
         }
         LOG.debug("vault: token renewed, ttl {} s", seconds);

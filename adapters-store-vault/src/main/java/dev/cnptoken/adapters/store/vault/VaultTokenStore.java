@@ -2,6 +2,7 @@ package dev.cnptoken.adapters.store.vault;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.Failure.StoreFailure.Reason;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
@@ -64,14 +65,17 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The layout is documented in {@code docs/store-vault.md}. Failures map to {@code StoreFailure}: 403
- * to {@code PERMISSION_DENIED} naming the path, 5xx, sealed, network faults and timeouts to {@code
- * UNAVAILABLE}, unreadable data to {@code CORRUPT}; a check-and-set mismatch is a {@link
+ * to {@code PERMISSION_DENIED} naming the path; 5xx, sealed, network faults and timeouts to {@code
+ * UNAVAILABLE}; a missing mount, 400, 405 and other setup errors, and an untrusted TLS certificate,
+ * to {@code MISCONFIGURED}; a write whose answer was lost and whose read-back cannot settle it to
+ * {@code OUTCOME_UNKNOWN}; unreadable data to {@code CORRUPT}; a check-and-set mismatch is a {@link
  * CasResult.Conflict}. The driver's retries are off (the engine retries). Thread-safe.
  */
 public final class VaultTokenStore implements TokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(VaultTokenStore.class);
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final String CAS_MISMATCH = "check-and-set parameter did not match";
+    private static final String NO_ROUTE = "no handler for route";
     private static final int ACCESS_ATTEMPTS = 5;
 
     @FunctionalInterface
@@ -104,19 +108,19 @@ public final class VaultTokenStore implements TokenStore {
         String path = refreshPath(account);
         LogicalResponse r = send("read", apiData(path), v -> v.logical().read(path));
         int status = status(r);
-        if (status == 404) {
+        if (status == 404 && !noMount(r)) {
             return Optional.empty();
         }
         if (status != 200) {
-            throw VaultFailures.fromStatus("read", apiData(path), status);
+            throw VaultFailures.fromStatus("read", apiData(path), status, mountCheck());
         }
         if (r.getDataObject() == null) {
-            throw StateCodec.corrupt(apiData(path), "the answer has no data object");
+            throw VaultCodec.corrupt(apiData(path), "the answer has no data object");
         }
-        TokenState state = StateCodec.decodeRefresh(r.getDataObject(), apiData(path));
+        TokenState state = VaultCodec.decodeRefresh(r.getDataObject(), apiData(path));
         Long version = kvVersion(r);
         if (version == null || version <= 0) {
-            throw StateCodec.corrupt(apiData(path), "the answer has no KV version");
+            throw VaultCodec.corrupt(apiData(path), "the answer has no KV version");
         }
         return Optional.of(new VersionedState(state, version));
     }
@@ -129,7 +133,7 @@ public final class VaultTokenStore implements TokenStore {
             throw new IllegalArgumentException("expectedVersion must be 0 (absent) or positive, got " + expectedVersion);
         }
         String path = refreshPath(account);
-        Map<String, Object> fields = StateCodec.refreshFields(next);
+        Map<String, Object> fields = VaultCodec.refreshFields(next);
         OptionalLong written = writeOrFindOut(account, path, fields, expectedVersion, next);
         if (written.isEmpty() && expectedVersion == ABSENT) {
             // KV v2 keeps the version count of a deleted secret: "absent" may mean cas = that count.
@@ -143,13 +147,14 @@ public final class VaultTokenStore implements TokenStore {
             return new CasResult.Conflict();
         }
         long version = written.getAsLong();
-        TokenState stored = StateCodec.asStored(next);
+        TokenState stored = next.toStoredPrecision();
         try {
             writeAccess(account, stored, version);
         } catch (TokenException e) {
             LOG.warn("vault: account {} written as version {} at {}, but its access copy at {} was not updated ({});"
                     + " readers keep the previous copy until the next write repairs it", account, version,
                     apiData(path), apiData(accessPath(account)), e.getMessage());
+            LOG.debug("vault: the failed write of the access copy at {}", apiData(accessPath(account)), e);
         }
         return new CasResult.Written(new VersionedState(stored, version));
     }
@@ -160,11 +165,11 @@ public final class VaultTokenStore implements TokenStore {
         String api = mount + "/metadata/" + prefix + "/";
         LogicalResponse r = send("list", api, v -> v.logical().list(folder));
         int status = status(r);
-        if (status == 404) {
+        if (status == 404 && !noMount(r)) {
             return List.of();
         }
         if (status != 200) {
-            throw VaultFailures.fromStatus("list", api, status);
+            throw VaultFailures.fromStatus("list", api, status, mountCheck());
         }
         List<AccountId> found = new ArrayList<>();
         for (String key : r.getListData()) {
@@ -185,7 +190,7 @@ public final class VaultTokenStore implements TokenStore {
             if (status(probe) == 200) {
                 found.add(account);
             } else if (status(probe) != 404) {
-                throw VaultFailures.fromStatus("read", apiData(path), status(probe));
+                throw VaultFailures.fromStatus("read", apiData(path), status(probe), mountCheck());
             }
         }
         found.sort(null);
@@ -204,14 +209,16 @@ public final class VaultTokenStore implements TokenStore {
      * {@link #writeWithCas}, and when its outcome is unknown (the connection broke after the request
      * may have been sent, e.g. a pooled connection the server had closed) the secret is read back to
      * find out, never written blindly again: our state at the next version means it landed; the
-     * version unchanged means it did not, and it is sent once more; anything else means another
-     * writer won.
+     * version unchanged means it did not, and it is sent once more; another state at the next
+     * version means another writer won. When the version has moved on by more than one, that next
+     * version is read to tell whose it is. When the read-back fails, or that version is gone, the
+     * outcome stays unknown and is reported as {@code OUTCOME_UNKNOWN}.
      */
     private OptionalLong writeOrFindOut(AccountId account, String path, Map<String, Object> fields, long cas, TokenState next) {
         try {
             return writeWithCas(path, fields, cas);
         } catch (TokenException unknown) {
-            if (!unknown.getMessage().endsWith(VaultFailures.MAYBE_WRITTEN)) {
+            if (!(unknown.failure() instanceof Failure.StoreFailure f) || f.reason() != Reason.OUTCOME_UNKNOWN) {
                 throw unknown;
             }
             Optional<VersionedState> now;
@@ -221,7 +228,7 @@ public final class VaultTokenStore implements TokenStore {
                 throw unknown;
             }
             long current = now.map(VersionedState::version).orElse(ABSENT);
-            if (current == cas + 1 && now.get().state().equals(StateCodec.asStored(next))) {
+            if (current == cas + 1 && now.get().state().equals(next.toStoredPrecision())) {
                 LOG.debug("vault: write of {} had an unknown outcome; it landed as version {}", apiData(path), current);
                 return OptionalLong.of(current);
             }
@@ -229,7 +236,40 @@ public final class VaultTokenStore implements TokenStore {
                 LOG.debug("vault: write of {} had an unknown outcome; it did not land, sending it again", apiData(path));
                 return writeWithCas(path, fields, cas);
             }
-            return OptionalLong.empty();
+            if (current <= cas + 1) {
+                return OptionalLong.empty(); // another writer took the version this write needed
+            }
+            // two or more writes since: the version right after the expected one tells whose it was
+            Optional<Boolean> ours = holds(path, cas + 1, next);
+            if (ours.isPresent()) {
+                LOG.debug("vault: write of {} had an unknown outcome; version {} is {}", apiData(path), cas + 1,
+                        ours.get() ? "ours, since built upon" : "another writer's");
+                return ours.get() ? OptionalLong.of(cas + 1) : OptionalLong.empty();
+            }
+            throw VaultFailures.failure(Reason.OUTCOME_UNKNOWN,
+                    f.detail() + " (meanwhile the version moved from " + cas + " to " + current + ")");
+        }
+    }
+
+    /**
+     * Whether KV version {@code version} of the secret at {@code path} holds {@code next}; empty
+     * when that cannot be told (the read failed, or that version was deleted or destroyed).
+     */
+    private Optional<Boolean> holds(String path, long version, TokenState next) {
+        LogicalResponse r;
+        try {
+            int v = Math.toIntExact(version);
+            r = send("read", apiData(path), vault -> vault.logical().read(path, false, v));
+        } catch (TokenException | ArithmeticException e) {
+            return Optional.empty();
+        }
+        if (status(r) != 200 || r.getDataObject() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VaultCodec.decodeRefresh(r.getDataObject(), apiData(path)).equals(next.toStoredPrecision()));
+        } catch (TokenException unreadable) {
+            return Optional.of(false); // not a state this store wrote
         }
     }
 
@@ -242,7 +282,7 @@ public final class VaultTokenStore implements TokenStore {
             return OptionalLong.empty();
         }
         if (status != 200 && status != 204) {
-            throw VaultFailures.fromStatus("write", apiData(path), status);
+            throw VaultFailures.fromStatus("write", apiData(path), status, mountCheck());
         }
         String version = r.getData().get("version");
         try {
@@ -296,7 +336,7 @@ public final class VaultTokenStore implements TokenStore {
      */
     private void writeAccess(AccountId account, TokenState state, long version) {
         String path = accessPath(account);
-        Map<String, Object> fields = StateCodec.accessFields(state, version);
+        Map<String, Object> fields = VaultCodec.accessFields(state, version);
         AccessSeen seen = accessSeen.get(account);
         if (seen != null) {
             if (seen.holds(state)) {
@@ -314,8 +354,8 @@ public final class VaultTokenStore implements TokenStore {
             long cas;
             if (status == 200) {
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
-                long there = StateCodec.stateVersionOf(current.getDataObject());
-                if (StateCodec.sameAccess(current.getDataObject(), state)) {
+                long there = VaultCodec.stateVersionOf(current.getDataObject());
+                if (VaultCodec.sameAccess(current.getDataObject(), state)) {
                     accessSeen.put(account, AccessSeen.of(cas, state));
                     return;
                 }
@@ -326,7 +366,7 @@ public final class VaultTokenStore implements TokenStore {
             } else if (status == 404) {
                 cas = Objects.requireNonNullElse(kvVersion(current), 0L);
             } else {
-                throw VaultFailures.fromStatus("read", apiData(path), status);
+                throw VaultFailures.fromStatus("read", apiData(path), status, mountCheck());
             }
             OptionalLong kv = writeWithCas(path, fields, cas);
             if (kv.isPresent()) {
@@ -364,7 +404,7 @@ public final class VaultTokenStore implements TokenStore {
                 if (attempt == 0 && (action.equals("read") || action.equals("list")) && causedByIo(e)) {
                     continue;
                 }
-                throw VaultFailures.fromException(action, apiPath, e);
+                throw VaultFailures.fromException(action, apiPath, e, mountCheck());
             } catch (RuntimeException e) {
                 // the driver's own bug or surprise; its message is not ours to vouch for
                 throw VaultFailures.failure(Reason.UNAVAILABLE, "the Vault driver failed during the " + action + " of "
@@ -382,7 +422,7 @@ public final class VaultTokenStore implements TokenStore {
                 throw VaultFailures.permissionDenied(action, apiPath, status);
             }
             if (VaultFailures.transientStatus(status)) {
-                throw VaultFailures.fromStatus(action, apiPath, status);
+                throw VaultFailures.fromStatus(action, apiPath, status, mountCheck());
             }
             return r;
         }
@@ -414,6 +454,20 @@ public final class VaultTokenStore implements TokenStore {
 
     private String accessPath(AccountId account) {
         return mount + "/" + prefix + "/" + account.name() + "/access";
+    }
+
+    /** What an operator checks when Vault refuses a request as invalid for its setup. */
+    private String mountCheck() {
+        return "the mount \"" + mount + "\"" + (namespace == null ? "" : " in namespace \"" + namespace + "\"")
+                + " exists and is a KV version 2 engine, and that the path is valid";
+    }
+
+    /**
+     * Whether a 404 says that no mount serves the path (Vault's "no handler for route"), rather
+     * than that the secret is absent. The body is Vault's protocol text, never put into a message.
+     */
+    private static boolean noMount(LogicalResponse r) {
+        return status(r) == 404 && body(r).contains(NO_ROUTE);
     }
 
     /** The HTTP API path of a secret's data, as policies and operators name it. */

@@ -1,6 +1,6 @@
 package dev.cnptoken.adapters.store.vault;
 
-import dev.cnptoken.domain.json.Json;
+import dev.cnptoken.testkit.vault.VaultJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +51,7 @@ final class PlainHttp {
     }
 
     Answer post(String apiPath, Object body) {
-        return send("POST", apiPath, Json.write(body, false));
+        return send("POST", apiPath, VaultJson.write(body));
     }
 
     Answer delete(String apiPath) {
@@ -69,7 +69,7 @@ final class PlainHttp {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             String text = r.body();
-            return new Answer(r.statusCode(), text == null || text.isEmpty() ? Map.of() : Json.parseObject(text));
+            return new Answer(r.statusCode(), text == null || text.isEmpty() ? Map.of() : VaultJson.parseObject(text));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -506,11 +506,11 @@ class VaultTokenStoreBehaviourTest {
 
     @Test
     void reportsAnAnswerThatIsNotVaultsAsCorrupt() throws Exception {
-        Map<String, Object> fields = StateCodec.refreshFields(fullState());
+        Map<String, Object> fields = VaultCodec.refreshFields(fullState());
         Map<String, String> answers = Map.of(
                 "/v1/secret/data/p/html/refresh", "<html>proxy error page</html>",
-                "/v1/secret/data/p/noversion/refresh", dev.cnptoken.domain.json.Json.write(
-                        Map.of("data", Map.of("data", fields, "metadata", Map.of("version", "seven"))), false));
+                "/v1/secret/data/p/noversion/refresh", dev.cnptoken.testkit.vault.VaultJson.write(
+                        Map.of("data", Map.of("data", fields, "metadata", Map.of("version", "seven")))));
         com.sun.net.httpserver.HttpServer odd = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         odd.createContext("/", ex -> {
@@ -564,7 +564,109 @@ class VaultTokenStoreBehaviourTest {
 
             assertStoreFailure(() -> store.read(AccountId.of("a1")), Reason.UNAVAILABLE, "did not answer in time");
             assertStoreFailure(() -> store.compareAndSet(AccountId.of("a1"), TokenStore.ABSENT, fullState()),
-                    Reason.UNAVAILABLE, "did not answer in time", "may or may not have taken place");
+                    Reason.OUTCOME_UNKNOWN, "did not answer in time", "may or may not have taken place");
+        }
+    }
+
+    @Test
+    void reportsAWriteWhoseAnswerWasLostAfterVaultStoredItAsWrittenOnce() {
+        TokenStore store = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh", () -> {});
+
+        VersionedState second = written(store.compareAndSet(account, first.version(), fullState().withoutLease()));
+
+        assertThat(vault.droppedAnswer()).isTrue();
+        assertThat(second.version()).isEqualTo(first.version() + 1);
+        assertThat(store.read(account)).contains(second);
+        assertThat(vault.count("POST /v1/secret/data/" + prefix + "/a1/refresh")).isEqualTo(2); // never resent
+    }
+
+    @Test
+    void saysTheOutcomeIsUnknownWhenTheAnswerWasLostAndTheReadBackFails() {
+        TokenStore store = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh", vault::seal);
+
+        assertStoreFailure(() -> store.compareAndSet(account, first.version(), fullState().withoutLease()),
+                Reason.OUTCOME_UNKNOWN, "secret/data/" + prefix + "/a1/refresh");
+
+        vault.unseal();
+        assertThat(store.read(account).orElseThrow().version()).isEqualTo(first.version() + 1); // it had landed
+    }
+
+    @Test
+    void tellsWhoseWriteALostAnswerWasByTheVersionAfterTheExpectedOneWhenOthersBuiltOnIt() {
+        TokenStore store = writerStore();
+        TokenStore other = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh",
+                () -> written(other.compareAndSet(account, first.version() + 1, fullState().withoutLease())));
+
+        VersionedState mine = written(store.compareAndSet(account, first.version(),
+                fullState().withCredential(Optional.empty())));
+
+        assertThat(mine.version()).isEqualTo(first.version() + 1);
+        assertThat(store.read(account).orElseThrow().version()).isEqualTo(first.version() + 2);
+    }
+
+    @Test
+    void saysTheOutcomeIsUnknownWhenTheVersionAfterTheExpectedOneIsGone() {
+        TokenStore store = writerStore();
+        TokenStore other = writerStore();
+        AccountId account = AccountId.of("a1");
+        VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        long mine = first.version() + 1;
+        vault.dropAnswerToNextWrite("/" + prefix + "/a1/refresh", () -> {
+            written(other.compareAndSet(account, mine, fullState().withoutLease()));
+            assertThat(root.post("secret/destroy/" + prefix + "/a1/refresh", Map.of("versions", List.of(mine)))
+                    .status()).isEqualTo(204);
+        });
+
+        assertStoreFailure(() -> store.compareAndSet(account, first.version(), fullState().withCredential(Optional.empty())),
+                Reason.OUTCOME_UNKNOWN, "secret/data/" + prefix + "/a1/refresh", "moved from " + first.version());
+    }
+
+    @Test
+    void reportsAMountThatDoesNotExistAsMisconfiguredNamingIt() {
+        TokenStore store = storeWith(vault.rootToken()).mount("no-such-mount").build();
+        AccountId account = AccountId.of("a1");
+
+        assertStoreFailure(() -> store.read(account), Reason.MISCONFIGURED, "HTTP 404", "mount \"no-such-mount\"");
+        assertStoreFailure(() -> store.compareAndSet(account, TokenStore.ABSENT, fullState()), Reason.MISCONFIGURED,
+                "HTTP 404", "mount \"no-such-mount\"");
+        assertStoreFailure(store::accounts, Reason.MISCONFIGURED, "mount \"no-such-mount\"");
+    }
+
+    @Test
+    void reportsSetupErrorsAsMisconfiguredAndAForbiddenRequestAsPermissionDenied() throws Exception {
+        for (int status : List.of(400, 404, 405, 403)) {
+            com.sun.net.httpserver.HttpServer odd = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            odd.createContext("/", ex -> {
+                byte[] body = "{\"errors\":[\"1 error occurred\"]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(status, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            odd.start();
+            try {
+                TokenStore store = VaultTokenStore.builder().address("http://127.0.0.1:" + odd.getAddress().getPort())
+                        .token("s.test").mount("kv").prefix("p").build();
+                Reason expected = status == 403 ? Reason.PERMISSION_DENIED : Reason.MISCONFIGURED;
+                String mentions = status == 403 ? "policies" : "mount \"kv\"";
+                assertStoreFailure(() -> store.compareAndSet(AccountId.of("a1"), TokenStore.ABSENT, fullState()),
+                        expected, "kv/data/p/a1/refresh", "HTTP " + status, mentions);
+                if (status != 404) { // a plain 404 of a read is an absent secret
+                    assertStoreFailure(() -> store.read(AccountId.of("a1")), expected, "HTTP " + status, mentions);
+                }
+            } finally {
+                odd.stop(0);
+            }
         }
     }
 
@@ -594,7 +696,7 @@ class VaultTokenStoreBehaviourTest {
             vault.addPolicy("refresh-only", "secret/data/" + prefix + "/+/refresh", "create", "read", "update");
             TokenStore noAccess = storeWith(vault.createToken(Duration.ofHours(1), "refresh-only")).build();
             written(noAccess.compareAndSet(AccountId.of("other"), TokenStore.ABSENT, state)); // warns
-            Map<String, Object> bad = new LinkedHashMap<>(StateCodec.refreshFields(state));
+            Map<String, Object> bad = new LinkedHashMap<>(VaultCodec.refreshFields(state));
             bad.put("expires_at", "x" + state.refreshToken().value());
             root.post("secret/data/" + prefix + "/corrupt/refresh", Map.of("data", bad));
             collect(texts, () -> store.read(AccountId.of("corrupt")));

@@ -88,13 +88,15 @@ class VaultTokenStoreTlsTest {
     }
 
     @Test
-    void refusesAServerWhoseCertificateIsNotTrusted() {
+    void refusesAServerWhoseCertificateIsNotTrustedAsMisconfigured() {
         assertThat(vault.address()).startsWith("https://127.0.0.1:");
         TokenStore untrusted = store().build();
 
         assertThatThrownBy(() -> untrusted.read(AccountId.of("a1"))).isInstanceOfSatisfying(TokenException.class, e -> {
-            assertThat(((Failure.StoreFailure) e.failure()).reason()).isEqualTo(Failure.StoreFailure.Reason.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("TLS handshake");
+            // only an operator can fix the trust settings: retrying cannot help
+            assertThat(((Failure.StoreFailure) e.failure()).reason()).isEqualTo(Failure.StoreFailure.Reason.MISCONFIGURED);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("TLS handshake", "not trusted", "caCertificatePem");
             assertThat(e.getCause()).isInstanceOf(javax.net.ssl.SSLException.class);
         });
     }

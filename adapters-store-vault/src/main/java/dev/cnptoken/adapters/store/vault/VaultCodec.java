@@ -11,7 +11,6 @@ import dev.cnptoken.domain.TokenState;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import java.util.Optional;
  * when empty. This layout is a public contract (docs/store-vault.md): change it only together with
  * {@link #SCHEMA_VERSION}.
  */
-final class StateCodec {
+final class VaultCodec {
     static final long SCHEMA_VERSION = 1;
 
     static final String SCHEMA = "schema_version";
@@ -40,7 +39,7 @@ final class StateCodec {
     static final String FAILURE_AT = "last_failure_at";
     static final String STATE_VERSION = "state_version";
 
-    private StateCodec() {}
+    private VaultCodec() {}
 
     /** The fields of the authoritative {@code refresh} secret. */
     static Map<String, Object> refreshFields(TokenState s) {
@@ -73,14 +72,6 @@ final class StateCodec {
         m.put(EXPIRES_AT, s.accessExpiresAt().toEpochMilli());
         m.put(STATE_VERSION, stateVersion);
         return m;
-    }
-
-    /** {@code s} as it reads back: instants cut to the millisecond. */
-    static TokenState asStored(TokenState s) {
-        return new TokenState(s.accessToken(), s.tokenType(), ms(s.accessExpiresAt()), s.refreshToken(),
-                ms(s.refreshIssuedAt()), ms(s.updatedAt()), s.credential(),
-                s.lease().map(l -> new Lease(l.owner(), ms(l.until()))),
-                s.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), ms(f.at()))));
     }
 
     /**
@@ -158,10 +149,6 @@ final class StateCodec {
     static TokenException corrupt(String where, String what) {
         return new TokenException(new Failure.StoreFailure(Failure.StoreFailure.Reason.CORRUPT,
                 "the secret at " + where + " is not a readable cnp-token state: " + what));
-    }
-
-    private static Instant ms(Instant i) {
-        return i.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Typed access to one secret's fields; every problem names the field, never its value. */

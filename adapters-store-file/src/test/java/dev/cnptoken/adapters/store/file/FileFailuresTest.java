@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The mapping of JDK I/O exceptions to store failures, fed with exceptions the JDK really raises
  * where the machine allows (a write to /dev/full is a genuine "No space left on device").
  */
-class IoFailuresTest {
+class FileFailuresTest {
     @TempDir
     Path temp;
 
@@ -40,7 +40,7 @@ class IoFailuresTest {
             }
         });
 
-        TokenException mapped = IoFailures.map("write", Path.of("/data/.acme.json.tmp"), real);
+        TokenException mapped = FileFailures.map("write", Path.of("/data/.acme.json.tmp"), real);
 
         assertThat(failure(mapped).reason()).isEqualTo(Reason.FULL);
         assertThat(mapped.retryable()).isTrue();
@@ -50,7 +50,7 @@ class IoFailuresTest {
 
     @Test
     void mapsAccessDeniedToPermissionDeniedNamingThePath() {
-        TokenException mapped = IoFailures.map("read", Path.of("/data/acme.json"),
+        TokenException mapped = FileFailures.map("read", Path.of("/data/acme.json"),
                 new AccessDeniedException("/data/acme.json"));
 
         assertThat(failure(mapped).reason()).isEqualTo(Reason.PERMISSION_DENIED);
@@ -63,22 +63,22 @@ class IoFailuresTest {
         Path file = Files.writeString(temp.resolve("plain-file"), "x");
         IOException real = catchThrowableOfType(IOException.class, () -> Files.readAllBytes(file.resolve("below")));
 
-        TokenException mapped = IoFailures.map("read", file.resolve("below"), real);
+        TokenException mapped = FileFailures.map("read", file.resolve("below"), real);
 
         assertThat(failure(mapped).reason()).isEqualTo(Reason.UNAVAILABLE);
         assertThat(mapped.retryable()).isTrue();
         assertThat(mapped.getMessage()).contains(file.resolve("below").toString());
-        assertThat(failure(IoFailures.map("write", file, new IOException("Input/output error"))).reason())
+        assertThat(failure(FileFailures.map("write", file, new IOException("Input/output error"))).reason())
                 .isEqualTo(Reason.UNAVAILABLE);
     }
 
     @Test
     void mapsReadOnlyFileSystemsAndQuotasByTheirReason() {
-        assertThat(failure(IoFailures.map("write", temp, new FileSystemException(temp.toString(), null,
+        assertThat(failure(FileFailures.map("write", temp, new FileSystemException(temp.toString(), null,
                 "Read-only file system"))).reason()).isEqualTo(Reason.PERMISSION_DENIED);
-        assertThat(failure(IoFailures.map("write", temp, new FileSystemException(temp.toString(), null,
+        assertThat(failure(FileFailures.map("write", temp, new FileSystemException(temp.toString(), null,
                 "Disk quota exceeded"))).reason()).isEqualTo(Reason.FULL);
-        assertThat(failure(IoFailures.map("write", temp, new FileSystemException(temp.toString(), null,
+        assertThat(failure(FileFailures.map("write", temp, new FileSystemException(temp.toString(), null,
                 "Operation not permitted"))).reason()).isEqualTo(Reason.PERMISSION_DENIED);
     }
 }

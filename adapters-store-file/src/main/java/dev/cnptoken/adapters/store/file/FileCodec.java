@@ -1,5 +1,18 @@
 package dev.cnptoken.adapters.store.file;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
@@ -7,9 +20,6 @@ import dev.cnptoken.domain.FailureNote;
 import dev.cnptoken.domain.Lease;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenState;
-import dev.cnptoken.domain.json.Json;
-import dev.cnptoken.domain.json.JsonException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -23,11 +33,43 @@ import java.util.Optional;
  * The JSON document of one account, schema version {@value #SCHEMA_VERSION}: the public contract
  * described in {@code docs/store-file.md}. Encoding never fails; decoding reports every problem as a
  * {@link BadDocument} whose message names the field, never a value.
+ *
+ * <p>Through Jackson, read strictly, since a damaged or hostile file must be reported as such and
+ * not half-understood: duplicate keys, trailing content, comments and other extensions are errors;
+ * numbers are exact (a version or an instant never passes through a {@code double}); nesting, string,
+ * number and document sizes are capped.
  */
-final class StateCodec {
+final class FileCodec {
     static final int SCHEMA_VERSION = 1;
 
-    private StateCodec() {}
+    /** Caps for untrusted input; a genuine document is a few hundred bytes, two levels deep. */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(16)
+            .maxDocumentLength(1 << 20)
+            .maxStringLength(1 << 18)
+            .maxNameLength(256)
+            .maxNumberLength(64)
+            .maxTokenCount(10_000)
+            .build();
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(LIMITS)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private static final ObjectReader READER = MAPPER.readerFor(JsonNode.class);
+
+    /** Two-space indentation, {@code "name": value}, one entry a line: the layout the documentation shows. */
+    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter(
+                    Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+    private FileCodec() {}
 
     /** What a document holds. */
     record Decoded(TokenState state, long version) {}
@@ -64,19 +106,12 @@ final class StateCodec {
         doc.put("version", version);
         doc.put("access", access);
         doc.put("refresh", refresh);
-        return (Json.write(doc, true) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code state} as it reads back: every instant cut to the millisecond. */
-    static TokenState asStored(TokenState state) {
-        return new TokenState(state.accessToken(), state.tokenType(), millis(state.accessExpiresAt()),
-                state.refreshToken(), millis(state.refreshIssuedAt()), millis(state.updatedAt()), state.credential(),
-                state.lease().map(l -> new Lease(l.owner(), millis(l.until()))),
-                state.lastFailure().map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
-    }
-
-    private static Instant millis(Instant instant) {
-        return Instant.ofEpochMilli(instant.toEpochMilli());
+        try {
+            return (WRITER.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            // strings, longs, maps and nulls only: Jackson cannot fail on them
+            throw new IllegalStateException("cannot write a document: " + e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -99,12 +134,17 @@ final class StateCodec {
         } catch (CharacterCodingException e) {
             throw new BadDocument("is not UTF-8 text");
         }
-        Map<String, Object> doc;
+        JsonNode doc;
         try {
-            doc = Json.parseObject(text);
-        } catch (JsonException e) {
-            // JsonException messages give an offset, never the input
-            throw new BadDocument("is not a valid JSON document (" + e.getMessage() + ")");
+            doc = READER.readValue(text);
+        } catch (JsonProcessingException e) {
+            // Jackson's messages can quote the offending token; only its position is kept
+            JsonLocation at = e.getLocation();
+            throw new BadDocument("is not a valid JSON document (" + (at == null ? e.getClass().getSimpleName()
+                    : "at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")");
+        }
+        if (doc == null || !doc.isObject()) {
+            throw new BadDocument("is not a valid JSON document (expected a JSON object)");
         }
         long schema = number(doc, "schema_version", "");
         if (schema != SCHEMA_VERSION) {
@@ -119,8 +159,8 @@ final class StateCodec {
         if (version <= 0) {
             throw new BadDocument("has version " + version + ", expected a positive number");
         }
-        Map<String, Object> access = object(doc, "access", "");
-        Map<String, Object> refresh = object(doc, "refresh", "");
+        JsonNode access = object(doc, "access", "");
+        JsonNode refresh = object(doc, "refresh", "");
         try {
             Optional<Lease> lease = optionalObject(refresh, "lease", "refresh.")
                     .map(l -> new Lease(uncheckedString(l, "owner", "refresh.lease."),
@@ -164,24 +204,27 @@ final class StateCodec {
         }
     }
 
-    private static Object field(Map<String, Object> map, String key, String prefix) throws BadDocument {
-        if (!map.containsKey(key) || map.get(key) == null) {
+    private static JsonNode field(JsonNode object, String key, String prefix) throws BadDocument {
+        JsonNode value = object.get(key);
+        if (value == null || value.isNull()) {
             throw new BadDocument("lacks the field " + prefix + key);
         }
-        return map.get(key);
+        return value;
     }
 
-    private static String string(Map<String, Object> map, String key, String prefix) throws BadDocument {
-        if (field(map, key, prefix) instanceof String s) {
-            return s;
+    private static String string(JsonNode object, String key, String prefix) throws BadDocument {
+        JsonNode value = field(object, key, prefix);
+        if (value.isTextual()) {
+            return value.textValue();
         }
         throw new BadDocument("has a field " + prefix + key + " that is not a string");
     }
 
-    private static long number(Map<String, Object> map, String key, String prefix) throws BadDocument {
-        if (field(map, key, prefix) instanceof BigDecimal n) {
+    private static long number(JsonNode object, String key, String prefix) throws BadDocument {
+        JsonNode value = field(object, key, prefix);
+        if (value.isNumber()) {
             try {
-                return n.longValueExact();
+                return value.decimalValue().longValueExact();
             } catch (ArithmeticException e) {
                 throw new BadDocument("has a field " + prefix + key + " that is not a whole number in range");
             }
@@ -189,8 +232,8 @@ final class StateCodec {
         throw new BadDocument("has a field " + prefix + key + " that is not a number");
     }
 
-    private static Instant instant(Map<String, Object> map, String key, String prefix) throws BadDocument {
-        long millis = number(map, key, prefix);
+    private static Instant instant(JsonNode object, String key, String prefix) throws BadDocument {
+        long millis = number(object, key, prefix);
         try {
             return Instant.ofEpochMilli(millis);
         } catch (RuntimeException e) {
@@ -198,30 +241,33 @@ final class StateCodec {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> map, String key, String prefix) throws BadDocument {
-        if (field(map, key, prefix) instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
+    private static JsonNode object(JsonNode object, String key, String prefix) throws BadDocument {
+        JsonNode value = field(object, key, prefix);
+        if (value.isObject()) {
+            return value;
         }
         throw new BadDocument("has a field " + prefix + key + " that is not an object");
     }
 
-    private static Optional<Map<String, Object>> optionalObject(Map<String, Object> map, String key, String prefix)
-            throws BadDocument {
-        return map.get(key) == null ? Optional.empty() : Optional.of(object(map, key, prefix));
+    private static Optional<JsonNode> optionalObject(JsonNode object, String key, String prefix) throws BadDocument {
+        return absent(object, key) ? Optional.empty() : Optional.of(object(object, key, prefix));
     }
 
-    private static Optional<String> optionalString(Map<String, Object> map, String key, String prefix)
-            throws BadDocument {
-        return map.get(key) == null ? Optional.empty() : Optional.of(string(map, key, prefix));
+    private static Optional<String> optionalString(JsonNode object, String key, String prefix) throws BadDocument {
+        return absent(object, key) ? Optional.empty() : Optional.of(string(object, key, prefix));
     }
 
-    private static String uncheckedString(Map<String, Object> map, String key, String prefix) {
-        return build(prefix + key, () -> string(map, key, prefix));
+    private static boolean absent(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        return value == null || value.isNull();
     }
 
-    private static Instant uncheckedInstant(Map<String, Object> map, String key, String prefix) {
-        return build(prefix + key, () -> instant(map, key, prefix));
+    private static String uncheckedString(JsonNode object, String key, String prefix) {
+        return build(prefix + key, () -> string(object, key, prefix));
+    }
+
+    private static Instant uncheckedInstant(JsonNode object, String key, String prefix) {
+        return build(prefix + key, () -> instant(object, key, prefix));
     }
 
     private static String printable(String s) {

@@ -16,8 +16,8 @@ import java.util.Locale;
  * operation, the path and the operating system's reason; file contents never reach an I/O exception,
  * so none can leak through here.
  */
-final class IoFailures {
-    private IoFailures() {}
+final class FileFailures {
+    private FileFailures() {}
 
     static TokenException map(String operation, Path path, IOException e) {
         return new TokenException(failure(operation, path, e), e);
@@ -38,6 +38,11 @@ final class IoFailures {
             kind = Reason.UNAVAILABLE;
         }
         return new Failure.StoreFailure(kind, "cannot " + operation + " " + path + ": " + reason);
+    }
+
+    /** A write that may or may not have taken effect (or may not last): {@code OUTCOME_UNKNOWN}. */
+    static TokenException outcomeUnknown(String detail, IOException cause) {
+        return new TokenException(new Failure.StoreFailure(Reason.OUTCOME_UNKNOWN, detail), cause);
     }
 
     static TokenException corrupt(Path path, String detail) {

@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * The stored data layout: key names, hash fields and their encoding. This is a public contract that
- * services in other languages read (see docs/store-redis.md); change it only with a new {@code
+ * Encodes an account's state into the fields of its Redis hashes and decodes them back. The field
+ * names and their encoding are a public contract that services in other languages read (see
+ * docs/store-redis.md; the key names are in {@link RedisKeys}); change them only with a new {@code
  * schema_version}.
  */
-final class RedisLayout {
+final class RedisCodec {
     static final String SCHEMA_VERSION = "1";
 
     // fields of the access hash, and copies of them in the refresh hash
@@ -40,50 +40,6 @@ final class RedisLayout {
     static final String LAST_FAILURE_KIND = "last_failure_kind";
     static final String LAST_FAILURE_DETAIL = "last_failure_detail";
     static final String LAST_FAILURE_AT = "last_failure_at";
-
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
-
-    private final String prefix;
-
-    RedisLayout(String prefix) {
-        if (!PREFIX.matcher(prefix).matches() || prefix.endsWith(":")) {
-            throw new IllegalArgumentException("key prefix must be 1-64 characters of [A-Za-z0-9._:-], start with a"
-                    + " letter or digit and not end with ':', got \"" + RedisUri.printable(prefix) + "\"");
-        }
-        this.prefix = prefix;
-    }
-
-    String prefix() {
-        return prefix;
-    }
-
-    String accessKey(AccountId account) {
-        return prefix + ":{" + account.name() + "}:access";
-    }
-
-    String refreshKey(AccountId account) {
-        return prefix + ":{" + account.name() + "}:refresh";
-    }
-
-    /** The SCAN pattern matching every refresh key under this prefix (the prefix has no glob characters). */
-    String refreshKeyPattern() {
-        return prefix + ":{*}:refresh";
-    }
-
-    /** The account a refresh key belongs to, or empty when the key is not one of ours. */
-    Optional<AccountId> accountOf(String refreshKey) {
-        String head = prefix + ":{";
-        String tail = "}:refresh";
-        if (!refreshKey.startsWith(head) || !refreshKey.endsWith(tail)
-                || refreshKey.length() <= head.length() + tail.length()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(AccountId.of(refreshKey.substring(head.length(), refreshKey.length() - tail.length())));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
 
     /**
      * The arguments of the compare-and-set script: expected version, write id, then the access side
@@ -143,7 +99,7 @@ final class RedisLayout {
                 failure = Optional.of(new FailureNote(required(hash, LAST_FAILURE_KIND),
                         required(hash, LAST_FAILURE_DETAIL), instant(hash, LAST_FAILURE_AT)));
             }
-            Optional<ApiCredential> credential = Optional.ofNullable(hash.get(CREDENTIAL)).map(RedisLayout::credential);
+            Optional<ApiCredential> credential = Optional.ofNullable(hash.get(CREDENTIAL)).map(RedisCodec::credential);
             TokenState state = new TokenState(
                     secret(hash, ACCESS_TOKEN, AccessToken::new),
                     required(hash, TOKEN_TYPE),

@@ -20,13 +20,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * error code (the first word): a reply such as "unknown command ..., with args beginning with ..."
  * can echo arguments, and arguments can be tokens, so the rest of a reply never reaches a message.
  */
-final class RedisErrors {
+final class RedisFailures {
     private static final Pattern ERROR_CODE = Pattern.compile("^([A-Z][A-Z_]{1,30})\\b");
     private static final Pattern PERMISSION_CODE = Pattern.compile("\\b(NOPERM|NOAUTH|WRONGPASS)\\b");
     /** How Redis 7 words an ACL refusal of a command or key inside a script (with the code ERR). */
     private static final String SCRIPT_ACL_REFUSAL = "user executing the script can't";
 
-    private RedisErrors() {}
+    private RedisFailures() {}
 
     /** Whether the failure happened while the connection or the network were in doubt. */
     static boolean isConnectionLoss(JedisException e) {
@@ -109,12 +109,15 @@ final class RedisErrors {
                 "redis " + who + " failed to " + action + " key " + key + " (" + e.getClass().getSimpleName() + ")"));
     }
 
-    /** {@code e} with a note that a compare-and-set before it may or may not have taken effect. */
-    static TokenException withUnknownOutcome(TokenException e) {
-        StoreFailure f = (StoreFailure) e.failure();
-        StoreFailure noted = new StoreFailure(f.reason(), f.detail()
-                + "; the compare-and-set before it lost its connection and has an unknown outcome");
-        return e.getCause() == null ? new TokenException(noted) : new TokenException(noted, e.getCause());
+    /**
+     * A compare-and-set that was sent but whose outcome could not be learnt: {@code OUTCOME_UNKNOWN}.
+     *
+     * @param detail why it cannot be told, naming the key and the endpoint
+     * @param cause the connection failure behind it, or null
+     */
+    static TokenException outcomeUnknown(String detail, Throwable cause) {
+        StoreFailure f = new StoreFailure(Reason.OUTCOME_UNKNOWN, detail);
+        return cause == null ? new TokenException(f) : new TokenException(f, cause);
     }
 
     static TokenException corrupt(String key, String who, String problem) {
@@ -124,10 +127,6 @@ final class RedisErrors {
 
     static TokenException unavailable(String detail) {
         return new TokenException(new StoreFailure(Reason.UNAVAILABLE, detail));
-    }
-
-    static TokenException unavailable(String detail, Throwable cause) {
-        return new TokenException(new StoreFailure(Reason.UNAVAILABLE, detail), cause);
     }
 
     /** A short description of a connection failure: exception types and socket-level messages only. */
