@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link StrictJson}: the Jackson configuration accepts and refuses what the domain's hand-written
- * parser did (the same inputs as its {@code JsonTest}), and its refusals never show the input.
+ * {@link StrictJson}: the Jackson configuration accepts and refuses what the hand-written parser it
+ * replaced did (the same inputs as that parser's tests), and its refusals never show the input.
  */
 class StrictJsonTest {
 
