@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
     "Prints a bash or zsh completion script for cnp-token.",
     "",
-    "The script completes commands, options and fixed values. zsh gets the same script as bash: it runs "
+    "The script completes commands and options. zsh gets the same script as bash: it runs "
         + "under zsh's bash completion emulation, bashcompinit, which the script loads itself (and compinit "
         + "first, when it is not loaded yet)."
 }, footerHeading = "%nExamples:%n", footer = {

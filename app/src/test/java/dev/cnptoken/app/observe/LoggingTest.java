@@ -15,16 +15,18 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 /** What reaches standard error at each verbosity, and that one event stays one line. */
 class LoggingTest {
     private static final Logger OWN = LoggerFactory.getLogger("dev.cnptoken.adapters.store.redis.RedisTokenStore");
-    private static final Logger LIBRARY = LoggerFactory.getLogger("redis.clients.jedis.Connection");
+    /** Jedis warns with the whole exception when a pooled connection fails validation, e.g. after a Redis restart. */
+    private static final Logger LIBRARY = LoggerFactory.getLogger("redis.clients.jedis.ConnectionFactory");
+    private static final String VALIDATION_FAILED = "Error while validating pooled Connection object.";
     private static final String LIBRARY_MESSAGE = "Unexpected end of stream; password=sentinel-not-to-be-logged";
 
     @Test
     void aLibraryExceptionIsOneLineNamingItsClassesButNotItsMessageOrTrace() {
         String err = logged(AppConfig.LogFormat.TEXT, Logging.Verbosity.QUIET, () ->
-                LIBRARY.warn("connection broken", connectionLost()));
+                LIBRARY.warn(VALIDATION_FAILED, connectionLost()));
 
         assertThat(err.lines().toList()).hasSize(1);
-        assertThat(err).contains("WARN ").contains("connection broken")
+        assertThat(err).contains("WARN ").contains(VALIDATION_FAILED)
                 .contains(" exception=redis.clients.jedis.exceptions.JedisConnectionException caused_by=java.net.SocketException")
                 .doesNotContain("sentinel-not-to-be-logged").doesNotContain("\tat ");
     }
@@ -32,15 +34,15 @@ class LoggingTest {
     @Test
     void verboseShowsTheStackTrace() {
         String err = logged(AppConfig.LogFormat.TEXT, Logging.Verbosity.DEBUG, () ->
-                LIBRARY.warn("connection broken", connectionLost()));
+                LIBRARY.warn(VALIDATION_FAILED, connectionLost()));
 
-        assertThat(err).contains("connection broken").contains("\tat ").contains("Caused by: java.net.SocketException");
+        assertThat(err).contains(VALIDATION_FAILED).contains("\tat ").contains("Caused by: java.net.SocketException");
     }
 
     @Test
     void jsonLinesHoldNoStackTrace() {
         String err = logged(AppConfig.LogFormat.JSON, Logging.Verbosity.QUIET, () ->
-                LIBRARY.warn("connection broken", connectionLost()));
+                LIBRARY.warn(VALIDATION_FAILED, connectionLost()));
 
         assertThat(err.lines().toList()).hasSize(1);
         assertThat(err).startsWith("{").doesNotContain("sentinel-not-to-be-logged").doesNotContain("\tat ");
