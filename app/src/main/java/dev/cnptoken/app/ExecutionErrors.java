@@ -45,22 +45,22 @@ final class ExecutionErrors implements CommandLine.IExecutionExceptionHandler {
             io.err().println("cnp-token: " + t.failure().describe());
             return ExitCode.of(t.failure()).code();
         }
-        Optional<IOException> io = ioCause(ex);
-        if (io.isPresent() && io.get() instanceof FileSystemException f) {
+        Optional<IOException> cause = ioCause(ex);
+        if (cause.isPresent() && cause.get() instanceof FileSystemException f) {
             String file = f.getFile() == null ? "a file" : f.getFile();
             String reason = f.getReason() != null ? ": " + f.getReason() : f instanceof NoSuchFileException ? ": no such file or directory"
                     : f instanceof AccessDeniedException ? ": permission denied" : "";
             return configuration(setting(parseResult, f.getFile()) + "cannot use " + file + reason
                     + " (" + f.getClass().getSimpleName() + ")");
         }
-        if (io.isPresent() && (io.get() instanceof BindException || io.get() instanceof UnknownHostException)) {
-            String why = io.get() instanceof BindException ? "the address is in use or not this machine's" : "unknown host";
+        if (cause.isPresent() && (cause.get() instanceof BindException || cause.get() instanceof UnknownHostException)) {
+            String why = cause.get() instanceof BindException ? "the address is in use or not this machine's" : "unknown host";
             return configuration(listenSettings(commandLine) + "cannot listen there: " + why
-                    + " (" + io.get().getClass().getSimpleName() + ")");
+                    + " (" + cause.get().getClass().getSimpleName() + ")");
         }
         // A foreign exception's message may hold anything: print its type only, the trace at debug level.
         LoggerFactory.getLogger("cnp-token").debug("internal error", ex);
-        this.io.err().println("cnp-token: internal error (" + ex.getClass().getName() + "); run with --verbose for details");
+        io.err().println("cnp-token: internal error (" + ex.getClass().getName() + "); run with --verbose for details");
         return ExitCode.INTERNAL.code();
     }
 

@@ -10,6 +10,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,6 +177,18 @@ class CliConventionsTest {
         assertThat(unwritable.exit()).as(unwritable.err()).isEqualTo(3);
         assertThat(unwritable.err()).contains("configuration: --credential-file: ").contains("plain-file")
                 .doesNotContain("internal error");
+    }
+
+    @Test
+    void anAddressInUseIsAConfigurationErrorNamingTheOptions() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliRunner.Result r = new CliRunner().run("simulate", "--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()),
+                    "--credential-file", dir.resolve("credential.txt").toString());
+
+            assertThat(r.exit()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).contains("configuration: --bind 127.0.0.1, --port " + taken.getLocalPort() + ": cannot listen there")
+                    .doesNotContain("internal error");
+        }
     }
 
     /** A command's summary, as picocli picks it: the first header line, else the first description line. */
