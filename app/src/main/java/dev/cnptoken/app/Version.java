@@ -12,11 +12,11 @@ import picocli.CommandLine.IVersionProvider;
  * did not run in a git checkout.
  */
 final class Version implements IVersionProvider {
-    /** Written by the build (git-commit-id-maven-plugin, see app/pom.xml); absent outside git. */
+    /** Written by the build (see app/pom.xml): {@code version=...} and, from a git checkout, {@code commit=...}. */
     private static final String RESOURCE = "build-commit.properties";
 
     static String current() {
-        String fromBuild = buildInfo().getProperty("git.build.version");
+        String fromBuild = buildInfo().getProperty("version");
         if (fromBuild != null && !fromBuild.isBlank()) {
             return fromBuild;
         }
@@ -25,7 +25,7 @@ final class Version implements IVersionProvider {
     }
 
     static String commit() {
-        String abbrev = buildInfo().getProperty("git.commit.id.abbrev");
+        String abbrev = buildInfo().getProperty("commit");
         return abbrev == null || abbrev.isBlank() ? "unknown" : abbrev;
     }
 
