@@ -7,11 +7,12 @@ import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.app.wiring.AppRuntime;
 import java.util.EnumMap;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The root command: global options shared by every sub-command. */
+/** The root command: the global options every sub-command inherits, and the list of commands. */
 @Command(
         name = "cnp-token",
         mixinStandardHelpOptions = true,
@@ -19,14 +20,21 @@ import picocli.CommandLine.ScopeType;
         description = "Keeps FortiCNP OAuth 2.0 bearer tokens fresh and stores them where other software reads them.",
         subcommands = {
             DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
-            StatusCommand.class, DoctorCommand.class, SimulateCommand.class
+            StatusCommand.class, DoctorCommand.class, SimulateCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class
         },
         footer = {
             "",
-            "Exit codes: 0 all fresh, 1 internal error, 2 usage, 3 bad configuration, 4 some failed transiently,",
-            "5 rejected (a human must renew the credential), 6 store unreachable or refused.",
-            "Configuration: --config FILE, else CNP_CONFIG, else ./cnp-token.yaml, ~/.config/cnp-token/config.yaml,",
-            "/etc/cnp-token/config.yaml; CNP_* environment variables override the file, flags override both."
+            "Run 'cnp-token help COMMAND' (or 'cnp-token COMMAND --help') for its options and an example.",
+            "",
+            "Exit codes: 0 all fresh, 1 internal error (a bug), 2 usage, 3 bad configuration, 4 some failed "
+                + "transiently, 5 rejected (a human must renew the credential), 6 store unreachable or refused.",
+            "",
+            "Configuration: --config FILE, else CNP_CONFIG, else ./cnp-token.yaml, ~/.config/cnp-token/config.yaml, "
+                + "/etc/cnp-token/config.yaml; CNP_* environment variables override the file, flags override both.",
+            "",
+            "Logs go to standard error and stay quiet unless something is wrong; the daemon (run) also logs each "
+                + "event. --verbose adds cnp-token's debug lines and stack traces."
         })
 final class CnpTokenCommand implements Runnable {
     final Io io;
@@ -46,8 +54,12 @@ final class CnpTokenCommand implements Runnable {
     @Option(names = "--log-format", scope = ScopeType.INHERIT, description = "text | json")
     String logFormat;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "debug logging")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "also cnp-token's debug lines, and stack traces in text logs")
     boolean verbose;
+
+    /** Whether the command about to run runs until stopped; set by {@link #startLogging}. */
+    private boolean longRunning;
 
     CnpTokenCommand(Io io) {
         this.io = io;
@@ -55,7 +67,7 @@ final class CnpTokenCommand implements Runnable {
 
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(io.out());
+        new CommandLine(this).usage(io.out());
     }
 
     /** Reads and validates the configuration, and sets up logging from it. */
@@ -66,13 +78,27 @@ final class CnpTokenCommand implements Runnable {
         put(flags, Key.TRANSPORT, transport);
         put(flags, Key.STORE, store);
         put(flags, Key.LOG_FORMAT, logFormat);
-        // Logging first (from what is known so far), so configuration errors are reported in the chosen format.
-        AppConfig.LogFormat early = "json".equalsIgnoreCase(logFormat != null ? logFormat : io.env().get(Key.LOG_FORMAT.envName()))
-                ? AppConfig.LogFormat.JSON : AppConfig.LogFormat.TEXT;
-        Logging.configure(early, verbose);
         AppConfig config = AppConfig.from(ConfigSources.load(io.env(), flags, AppConfig.defaultSearchPath(io.env())));
-        Logging.configure(config.logFormat(), verbose);
+        Logging.configure(config.logFormat(), verbosity());
         return config;
+    }
+
+    /**
+     * Sets up logging for the command about to run from what is known before the configuration is
+     * read (the flags and the environment), so that configuration errors are reported in the chosen
+     * format; {@link #config()} sets it up again from the configuration.
+     */
+    void startLogging(boolean longRunning) {
+        this.longRunning = longRunning;
+        String format = logFormat != null ? logFormat : io.env().get(Key.LOG_FORMAT.envName());
+        Logging.configure("json".equalsIgnoreCase(format) ? AppConfig.LogFormat.JSON : AppConfig.LogFormat.TEXT, verbosity());
+    }
+
+    private Logging.Verbosity verbosity() {
+        if (verbose) {
+            return Logging.Verbosity.DEBUG;
+        }
+        return longRunning ? Logging.Verbosity.EVENTS : Logging.Verbosity.QUIET;
     }
 
     /** The runtime for the configuration. */

@@ -41,10 +41,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo", description = {
-    "Shows cnp-token at work, offline: starts the FortiCNP simulator on a free loopback port, keeps one",
-    "account's token fresh in a file store in a temporary directory, and fast-forwards a simulated",
-    "clock through refreshes, an outage and the refresh token's 8-hour cycle. Tokens are shown redacted."
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Shows cnp-token at work, offline, against a FortiCNP simulator.",
+    "",
+    "Starts the FortiCNP simulator on a free loopback port, keeps one account's token fresh in a file "
+        + "store in a temporary directory, and fast-forwards a simulated clock through refreshes, an outage "
+        + "and the refresh token's 8-hour cycle. Tokens are shown redacted."
+}, footerHeading = "%nExamples:%n", footer = {
+    "  cnp-token demo",
+    "  cnp-token demo --transport retrofit --keep      (keeps the store directory to look at)"
 })
 final class DemoCommand implements Callable<Integer> {
     private static final AccountId ACCOUNT = AccountId.of("demo");

@@ -21,10 +21,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "doctor", description = {
-    "Checks the configuration, that FortiCNP answers over the configured transport (TLS included),",
-    "the credentials of the configured accounts and the store's read and write permissions, and says",
-    "plainly what is wrong. Exit 0 when every check passes."
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Checks the configuration, FortiCNP, the credentials and the store.",
+    "",
+    "Checks the configuration, that FortiCNP answers over the configured transport (TLS included), "
+        + "the credentials of the configured accounts and the store's read and write permissions, and says "
+        + "plainly what is wrong. Exit 0 when every check passes."
+}, footerHeading = "%nExample:%n", footer = {
+    "  cnp-token --config /etc/cnp-token/config.yaml doctor"
 })
 final class DoctorCommand implements Callable<Integer> {
     private static final AccountId PROBE = AccountId.of("cnp-token-doctor-probe");

@@ -16,14 +16,21 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", description = {
-    "Bootstraps an account: logs in with the API credential (Get Credentials Token) and stores the tokens.",
-    "The credential is read from --credential-file, --credential-stdin, or the configured sources",
-    "(CNP_CREDENTIAL_<ACCOUNT>, credential_dir, CNP_CREDENTIAL, credential_file); never from an argument."
+@Command(name = "login", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Logs an account in with its API credential; stores the tokens.",
+    "",
+    "Bootstraps an account with FortiCNP's Get Credentials Token. The credential is read from "
+        + "--credential-file, --credential-stdin, or the configured sources (CNP_CREDENTIAL_<ACCOUNT>, "
+        + "credential_dir, CNP_CREDENTIAL, credential_file); never from an argument."
+}, footerHeading = "%nExamples:%n", footer = {
+    "  cnp-token login --account acme --credential-file /run/secrets/forticnp-acme",
+    "  vault kv get -field=credential secret/forticnp/acme \\",
+    "      | cnp-token login --account acme --credential-stdin --keep-credential"
 })
 final class LoginCommand implements Callable<Integer> {
     private static final int MAX_CREDENTIAL_BYTES = 4096;
@@ -34,8 +41,8 @@ final class LoginCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--account", required = true, description = "the account to log in")
-    String account;
+    @Mixin
+    AccountOptions.Required account;
 
     @Option(names = "--credential-file", paramLabel = "FILE", description = "file holding the API credential")
     Path credentialFile;
@@ -50,7 +57,7 @@ final class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig config = root.config();
-        AccountId id = Accounts.parse(spec.commandLine(), account);
+        AccountId id = Accounts.parse(spec.commandLine(), account.name);
         try (AppRuntime runtime = root.runtime(config)) {
             ApiCredential credential = credential(runtime, id);
             VersionedState stored = runtime.engine().login(id, credential, keepCredential);

@@ -1,9 +1,8 @@
 package dev.cnptoken.app;
 
-import dev.cnptoken.app.config.ConfigException;
 import dev.cnptoken.app.job.ExitCode;
-import dev.cnptoken.domain.TokenException;
-import org.slf4j.LoggerFactory;
+import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** The {@code cnp-token} command. Exit codes: see {@link ExitCode}. */
@@ -18,33 +17,20 @@ public final class Main {
     public static int run(Io io, String... args) {
         CnpTokenCommand root = new CnpTokenCommand(io);
         CommandLine cli = new CommandLine(root);
-        cli.setOut(new java.io.PrintWriter(io.out(), true));
-        cli.setErr(new java.io.PrintWriter(io.err(), true));
+        cli.setOut(new PrintWriter(io.out(), true));
+        cli.setErr(new PrintWriter(io.err(), true));
         cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE.code());
-        cli.setParameterExceptionHandler((ex, args2) -> {
+        cli.setParameterExceptionHandler((ex, ignored) -> {
             io.err().println("cnp-token: " + ex.getMessage());
-            io.err().println("Try 'cnp-token " + commandPath(ex.getCommandLine()) + " --help'.");
+            io.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCode.USAGE.code();
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof ConfigException c) {
-                io.err().println("cnp-token: configuration: " + c.getMessage());
-                return ExitCode.CONFIG.code();
-            }
-            if (ex instanceof TokenException t) {
-                io.err().println("cnp-token: " + t.failure().describe());
-                return ExitCode.of(t.failure()).code();
-            }
-            // A foreign exception's message may hold anything: print its type only, the trace at debug level.
-            LoggerFactory.getLogger("cnp-token").debug("internal error", ex);
-            io.err().println("cnp-token: internal error (" + ex.getClass().getName() + "); run with --verbose for details");
-            return ExitCode.INTERNAL.code();
+        cli.setExecutionStrategy(parseResult -> {
+            List<CommandLine> chain = parseResult.asCommandLineList();
+            root.startLogging(chain.get(chain.size() - 1).getCommand() instanceof LongRunning);
+            return new CommandLine.RunLast().execute(parseResult);
         });
+        cli.setExecutionExceptionHandler(new ExecutionErrors(io));
         return cli.execute(args);
-    }
-
-    private static String commandPath(CommandLine cl) {
-        String name = cl.getCommandName();
-        return cl.getParent() == null ? "" : name;
     }
 }

@@ -11,13 +11,21 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rotate", description = {
-    "One-shot job for cron or a Kubernetes CronJob: refreshes every account that is due (or falls due",
-    "within --due-within), with bounded concurrency. Safe to run as several processes at once."
+@Command(name = "rotate", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Refreshes every account that is due, once: a job for cron.",
+    "",
+    "An account is due when its access token is within the refresh margin, or falls within it before "
+        + "--due-within has passed: set that to the job's interval. 'concurrency' accounts are refreshed at "
+        + "once. Safe to run as several processes at once: a lease in the store keeps them apart. Prints "
+        + "one line per account and exits with the most serious outcome's code."
+}, footerHeading = "%nExamples:%n", footer = {
+    "  */5 * * * *  cnp-token rotate --due-within 5m       (a crontab line)",
+    "  cnp-token rotate --account acme --force --dry-run"
 })
 final class RotateCommand implements Callable<Integer> {
     @ParentCommand
@@ -26,8 +34,8 @@ final class RotateCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--account", description = "an account (repeatable); default: all configured and stored accounts")
-    List<String> accounts;
+    @Mixin
+    AccountOptions.Many accounts;
 
     @Option(names = "--all", description = "every configured and stored account (the default)")
     boolean all;
@@ -44,13 +52,13 @@ final class RotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (all && accounts != null && !accounts.isEmpty()) {
+        if (all && !accounts.noneNamed()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "use --account or --all, not both");
         }
         Duration horizon = Durations.parse(spec.commandLine(), "--due-within", dueWithin);
         AppConfig config = root.config();
         try (AppRuntime runtime = root.runtime(config)) {
-            List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
+            List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
             if (targets.isEmpty()) {
                 root.io.err().println("cnp-token: no accounts: configure 'accounts' or log one in with 'cnp-token login'");
                 return ExitCode.CONFIG.code();

@@ -11,15 +11,22 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {
-    "Daemon: keeps every account fresh (refresh-ahead with jitter, backoff), serves /healthz and /metrics,",
-    "and stops cleanly on SIGTERM. Several replicas may share one store."
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Keeps every account fresh as a daemon, with /healthz and /metrics.",
+    "",
+    "Refreshes ahead of expiry with jitter and backs off on failure; stops cleanly on SIGTERM. "
+        + "Several replicas may share one store. Without --account it works on all configured and stored "
+        + "accounts, re-read every minute. Logs each event (refreshed, logged in, failed) on standard "
+        + "error."
+}, footerHeading = "%nExample:%n", footer = {
+    "  CNP_STORE=redis CNP_REDIS_URL=redis://redis:6379 cnp-token run --listen 0.0.0.0:9464"
 })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, LongRunning {
     @ParentCommand
     CnpTokenCommand root;
 
@@ -29,8 +36,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address of /healthz and /metrics (default: the 'listen' key, 127.0.0.1:9464)")
     String listen;
 
-    @Option(names = "--account", description = "an account (repeatable); default: all configured and stored accounts, re-read every minute")
-    List<String> accounts;
+    @Mixin
+    AccountOptions.Many accounts;
 
 
     @Override
@@ -40,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
         AppRuntime runtime = root.runtime(config);
         Daemon daemon;
         try {
-            List<AccountId> fixed = accounts == null ? List.of() : Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
+            List<AccountId> fixed = accounts.noneNamed() ? List.of() : Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
             daemon = new Daemon(runtime.engine(),
                     () -> fixed.isEmpty() ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed,
                     runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30),

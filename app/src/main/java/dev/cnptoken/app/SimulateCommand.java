@@ -20,10 +20,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
-    "Runs the FortiCNP simulator (the authentication API as documented) for integration tests, until",
-    "stopped with Ctrl-C or SIGTERM. The API credential it accepts is read from --credential-file, or",
-    "generated and written there. It sets TCP_NODELAY for its server (sun.net.httpserver.nodelay=true)",
-    "unless the JVM was started with a value; it logs only warnings (--verbose: its own requests)."
+    "Runs the FortiCNP simulator for integration tests.",
+    "",
+    "Serves the authentication API as documented until stopped with Ctrl-C or SIGTERM. The API "
+        + "credential it accepts is read from --credential-file, or generated and written there. It sets "
+        + "TCP_NODELAY for its server (sun.net.httpserver.nodelay=true) unless the JVM was started with a "
+        + "value; it logs only warnings (--verbose: its own requests)."
+}, footerHeading = "%nExample:%n", footer = {
+    "  cnp-token simulate --port 8080 --credential-file sim-credential.txt"
 })
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand

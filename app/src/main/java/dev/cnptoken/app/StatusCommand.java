@@ -20,13 +20,19 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {
-    "Per account, from the store: access-token expiry, refresh-token age and expiry, last refresh,",
-    "last error class, lease. Never a secret. Exit 0 when every account holds a valid token."
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Shows each account's token expiry, last refresh and last error.",
+    "",
+    "Per account, from the store: access-token expiry, refresh-token age and expiry, last refresh, "
+        + "last error class, lease. Never a secret. Exit 0 when every account holds a valid token."
+}, footerHeading = "%nExamples:%n", footer = {
+    "  cnp-token status",
+    "  cnp-token status --account acme --json | jq '.accounts[0].access_expires_in_s'"
 })
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
@@ -35,8 +41,8 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--account", description = "an account (repeatable); default: all configured and stored accounts")
-    List<String> accounts;
+    @Mixin
+    AccountOptions.Many accounts;
 
     @Option(names = "--json", description = "one JSON document on standard output")
     boolean json;
@@ -45,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppConfig config = root.config();
         try (AppRuntime runtime = root.runtime(config)) {
-            List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts, config, runtime.store());
+            List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
             Instant now = runtime.clock().instant();
             List<Map<String, Object>> rows = new ArrayList<>();
             List<ExitCode> codes = new ArrayList<>();

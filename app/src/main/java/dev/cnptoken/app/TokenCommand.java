@@ -8,13 +8,18 @@ import dev.cnptoken.domain.AccountId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "token", description = {
-    "Prints only the current access token of an account (refreshing it first if needed), for",
-    "curl -H \"Authorization: Bearer $(cnp-token token --account a)\"."
+@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+    "Prints an account's access token, refreshed first if needed.",
+    "",
+    "Standard output holds the token and nothing else, for a shell's $(...); every message goes to "
+        + "standard error."
+}, footerHeading = "%nExample:%n", footer = {
+    "  curl -H \"Authorization: Bearer $(cnp-token token --account acme)\" \\",
+    "       https://www.forticnp.com/api/v1/resourceURLMap"
 })
 final class TokenCommand implements Callable<Integer> {
     @ParentCommand
@@ -23,14 +28,14 @@ final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--account", description = "the account; optional when only one is configured or stored")
-    String account;
+    @Mixin
+    AccountOptions.One account;
 
     @Override
     public Integer call() {
         AppConfig config = root.config();
         try (AppRuntime runtime = root.runtime(config)) {
-            AccountId id = Accounts.one(spec.commandLine(), account, config, runtime.store());
+            AccountId id = Accounts.one(spec.commandLine(), account.name, config, runtime.store());
             AccessToken token = runtime.engine().currentToken(id);
             root.io.out().println(token.value());
             return ExitCode.OK.code();
