@@ -74,7 +74,25 @@ class DaemonHttpTest {
         assertThat(livez.statusCode()).as("/livez beside 50 half-sent requests; stderr:%n%s", daemon.stderr()).isEqualTo(200);
         assertThat(livez.body()).isEqualTo("ok\n");
 
-        // Reading a request is bounded in time: the server hangs up on a half-sent one by itself.
+        // Reading a request is bounded in time, even for one trickled in a byte a second (never idle
+        // long, never too big): the server hangs up on it by itself.
+        Socket dripping = sockets.get(1);
+        dripping.setSoTimeout(1000);
+        boolean hungUp = false;
+        for (int i = 0; i < 60 && !hungUp; i++) {
+            try {
+                dripping.getOutputStream().write('x');
+                dripping.getOutputStream().flush();
+                hungUp = dripping.getInputStream().read() == -1;
+            } catch (SocketTimeoutException e) {
+                // still open: another byte
+            } catch (IOException e) {
+                hungUp = true;
+            }
+        }
+        assertThat(hungUp).as("the server closed a connection whose request trickled in for a minute").isTrue();
+
+        // ...and for one that went silent half-way.
         Socket first = sockets.get(0);
         first.setSoTimeout((int) Duration.ofSeconds(60).toMillis());
         try (InputStream in = first.getInputStream()) {
@@ -113,6 +131,8 @@ class DaemonHttpTest {
             assertThat(head).as("HEAD %s: headers only", path).endsWith("\r\n\r\n");
             assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("content-type: ");
         }
+        assertThat(raw(base, "HEAD /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .as("HEAD tells the length GET would send").containsIgnoringCase("\r\nContent-Length: 3\r\n");
 
         for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS", "PATCH")) {
             String answer = raw(base, method + " /livez HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -73,7 +73,8 @@ class DaemonStartupTest {
 
             CliRunner.Result fromFlag = fileStore().run("run", "--listen", address);
             assertThat(fromFlag.exit()).as(fromFlag.err()).isEqualTo(3);
-            assertThat(fromFlag.err()).contains("configuration").contains("listen").contains(address).doesNotContain("internal error");
+            assertThat(fromFlag.err()).contains("configuration").contains("listen").contains(address).containsIgnoringCase("in use")
+                    .doesNotContain("internal error");
 
             CliRunner.Result fromConfig = fileStore().env("CNP_LISTEN", address).run("run");
             assertThat(fromConfig.exit()).as(fromConfig.err()).isEqualTo(3);
