@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@code cnp-token run} daemon's HTTP endpoints as a client sees them, on a real {@code run}
@@ -143,9 +145,10 @@ class DaemonHttpTest {
         assertThat(daemon.stderr()).as("nothing above is worth a warning").doesNotContain("WARN").doesNotContain("level=WARN");
     }
 
-    @Test
-    void warnsOnceWhenListeningBeyondLoopbackAndPrintsAUsableUrl() throws Exception {
-        ChildCli daemon = startDaemon("0.0.0.0:0");
+    @ParameterizedTest(name = "--listen {0}")
+    @ValueSource(strings = {"0.0.0.0:0", ":0", "0"})
+    void warnsOnceWhenListeningBeyondLoopbackAndPrintsAUsableUrl(String listen) throws Exception {
+        ChildCli daemon = startDaemon(listen);
         URI base = listening(daemon);
         assertThat(base.getHost()).as("a URL a client can open, not 0.0.0.0").isNotEqualTo("0.0.0.0");
         assertThat(get(base, "/livez").statusCode()).isEqualTo(200);
