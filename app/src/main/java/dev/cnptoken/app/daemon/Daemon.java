@@ -115,7 +115,7 @@ public final class Daemon implements AutoCloseable {
         for (AccountId account : configured) {
             keepFresh(account);
         }
-        scheduler.execute(this::discover);
+        execute(this::discover);
     }
 
     /** Where health and metrics are served, with the port actually bound. */

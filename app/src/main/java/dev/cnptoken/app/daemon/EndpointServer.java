@@ -23,6 +23,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a fixed set of exact paths over HTTP/1.1 on Jetty's non-blocking connector: a request is
@@ -44,6 +46,7 @@ final class EndpointServer implements AutoCloseable {
     static final Duration FIRST_ANSWER_DEADLINE = Duration.ofSeconds(15);
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final int MAX_CONNECTIONS = 256;
+    private static final Logger LOG = LoggerFactory.getLogger("cnp-token.daemon");
     private static final String ALLOWED = "GET, HEAD";
 
     /** What one path answers, computed afresh for each request. */
@@ -134,7 +137,8 @@ final class EndpointServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            // stopping what may never have started, or is stopping already: nothing left to release
+            // Stopping failed half-way: at least release the port. The type only; a message may hold anything.
+            LOG.debug("event=http_stop_failed type={}", e.getClass().getName());
             connector.close();
         }
     }
