@@ -47,20 +47,21 @@ final class RunCommand implements Callable<Integer>, LongRunning {
         AppRuntime runtime = root.runtime(config);
         Daemon daemon;
         try {
-            List<AccountId> fixed = accounts.noneNamed() ? List.of() : Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
-            daemon = new Daemon(runtime.engine(),
-                    () -> fixed.isEmpty() ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed,
+            List<AccountId> named = accounts.noneNamed() ? List.of() : Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
+            // Named accounts only, or the configured ones at once and the store's as soon as it can be read.
+            daemon = new Daemon(runtime.engine(), named.isEmpty() ? config.accounts() : named,
+                    named.isEmpty() ? () -> runtime.store().accounts() : List::of,
                     runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30),
                     account -> runtime.metrics().registerGauges(runtime::engine, List.of(account), runtime.clock()));
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException e) {
             runtime.close();
             throw e;
         }
         try (StopSignal stop = new StopSignal("cnp-token-shutdown")) {
             try {
                 daemon.start();
-                root.io.err().println("cnp-token: running; health and metrics on http://" + hostPort(daemon.address())
-                        + "/healthz and /metrics");
+                root.io.err().println("cnp-token: running; health and metrics on " + daemon.url() + "/healthz and /metrics"
+                        + daemon.listenNote());
                 stop.await();
             } finally {
                 daemon.close();
@@ -77,9 +78,5 @@ final class RunCommand implements Callable<Integer>, LongRunning {
         } catch (RuntimeException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--listen: '" + text + "' is not host:port");
         }
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 }

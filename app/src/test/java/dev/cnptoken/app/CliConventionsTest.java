@@ -3,9 +3,9 @@ package dev.cnptoken.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import dev.cnptoken.testkit.Sentinels;
-import dev.cnptoken.testkit.SteppingClock;
+import dev.cnptoken.simulator.SteppingClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
