@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
             daemon = new Daemon(runtime.engine(),
                     () -> fixed.isEmpty() ? Accounts.resolve(spec.commandLine(), List.of(), config, runtime.store()) : fixed,
                     runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30),
-                    account -> runtime.metrics().registerGauges(runtime::engine, List.of(account), runtime.clock()));
+                    account -> runtime.metrics().watch(runtime.engine(), List.of(account)));
         } catch (RuntimeException | java.io.IOException e) {
             runtime.close();
             throw e;
