@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer>, LongRunning {
             daemon = new Daemon(runtime.engine(), named.isEmpty() ? config.accounts() : named,
                     named.isEmpty() ? () -> runtime.store().accounts() : List::of,
                     runtime.clock(), runtime.registry(), address, config.concurrency(), Duration.ofMinutes(1), Duration.ofSeconds(30),
-                    account -> runtime.metrics().registerGauges(runtime::engine, List.of(account), runtime.clock()));
+                    account -> runtime.metrics().watch(runtime.engine(), List.of(account)));
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

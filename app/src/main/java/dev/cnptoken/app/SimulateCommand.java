@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,15 +21,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpWidth = 100, description = {
     "Runs the FortiCNP simulator for integration tests.",
     "",
     "Serves the authentication API as documented until stopped with Ctrl-C or SIGTERM. The API "
-        + "credential it accepts is read from --credential-file, or generated and written there. It sets "
-        + "TCP_NODELAY for its server (sun.net.httpserver.nodelay=true) unless the JVM was started with a "
-        + "value; it logs only warnings (--verbose: its own requests)."
+        + "credential it accepts is read from --credential-file, or generated and written there. It also "
+        + "serves GET /api/v1/resourceURLMap and the data call POST /api/v2/finding/list (bearer token plus "
+        + "companyId and roleId headers), and an admin API under /_sim/ (see below). It sets TCP_NODELAY for "
+        + "its server (sun.net.httpserver.nodelay=true) unless the JVM was started with a value; it logs only "
+        + "warnings (--verbose: its own requests)."
 }, footerHeading = "%nExample:%n", footer = {
-    "  cnp-token simulate --port 8080 --credential-file sim-credential.txt"
+    "  cnp-token simulate --port 8080 --credential-file sim-credential.txt",
+    "",
+    "Admin API (JSON in and out; loopback clients only unless --admin any; add --cacert with --https):",
+    "  S=http://127.0.0.1:8080/_sim",
+    "  curl $S/counters                  # per endpoint: requests, granted, byStatus",
+    "  curl -X POST $S/faults -H 'Content-Type: application/json' -d \\",
+    "    '{\"endpoint\":\"refresh\",\"times\":2,\"type\":\"empty-body\",\"status\":503,\"retryAfter\":\"1\"}'",
+    "  curl $S/faults                    # pending faults per endpoint, fault types",
+    "  curl -X DELETE $S/faults          # drop every pending fault",
+    "  curl -X POST $S/revoke/access-tokens     # also refresh-tokens, credentials",
+    "  printf '{\"token\":\"%%s\"}' \"$TOKEN\" | curl -X POST $S/revoke/access-token -d @-",
+    "  printf '{\"token\":\"%%s\"}' \"$REFRESH\" | curl -X POST $S/revoke/refresh-token -d @-",
+    "  printf '{\"credential\":\"%%s\"}' \"$(cat simulator-credential.txt)\" \\",
+    "    | curl -X POST $S/revoke/credential -d @-",
+    "Fault types: answer, oauth-error, html-error-page, empty-body, delay, malformed-json,",
+    "missing-field, expires, unknown-fields, close-mid-response, oversized-body; any takes",
+    "retryAfter and delayMillis. Endpoints: login, refresh, resource-url-map, finding-list.",
+    "Secrets go in the body (from stdin above), never in the URL; they are not logged."
 })
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
@@ -58,6 +79,16 @@ final class SimulateCommand implements Callable<Integer> {
             description = "the accepted API credential; created with a random one if missing (default: ${DEFAULT-VALUE})")
     Path credentialFile;
 
+    @Option(names = "--admin", defaultValue = "loopback", paramLabel = "off|loopback|any",
+            description = "who may call the admin API under /_sim/ (default: ${DEFAULT-VALUE})")
+    String admin;
+
+    @Option(names = "--company", paramLabel = "ID=NAME",
+            description = "a company of the resource map (repeatable; default: 1001=Simulated Company)")
+    List<String> companies = new ArrayList<>();
+
+    @Option(names = "--role-id", defaultValue = "1", paramLabel = "N", description = "the resource map's roleId (default: ${DEFAULT-VALUE})")
+    long roleId;
 
     @Override
     public Integer call() throws Exception {
@@ -76,10 +107,28 @@ final class SimulateCommand implements Callable<Integer> {
                 .accessTokenLifetime(Durations.parse(spec.commandLine(), "--access-lifetime", accessLifetime))
                 .refreshTokenLifetime(Durations.parse(spec.commandLine(), "--refresh-lifetime", refreshLifetime))
                 .rotateRefreshTokens(rotate)
-                .credential(credential);
+                .credential(credential)
+                .adminAccess(adminAccess())
+                .roleId(roleId);
+        for (String company : companies) {
+            int eq = company.indexOf('=');
+            long id;
+            try {
+                id = Long.parseLong(company.substring(0, Math.max(eq, 0)).strip());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (eq < 1 || id < 0 || company.substring(eq + 1).isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--company: '" + company + "' is not ID=NAME, e.g. 1001=Acme");
+            }
+            b.company(id, company.substring(eq + 1).strip());
+        }
         try (StopSignal stop = new StopSignal("cnp-token-simulator-shutdown"); FortiCnpSimulator sim = b.start()) {
             root.io.out().println("FortiCNP simulator on " + sim.baseUrl());
             root.io.out().println("API credential in " + credentialFile.toAbsolutePath());
+            sim.adminUrl().ifPresent(url -> root.io.out().println("admin API on " + url
+                    + (sim.adminAccess() == FortiCnpSimulator.AdminAccess.ANY ? " (any client)" : " (loopback clients only)")));
             if (https) {
                 Path pem = credentialFile.toAbsolutePath().resolveSibling("simulator-ca.pem");
                 FortiCnpSimulator.writeCertificatePem(pem);
@@ -92,6 +141,15 @@ final class SimulateCommand implements Callable<Integer> {
             stop.await();
         }
         return ExitCode.OK.code();
+    }
+
+    private FortiCnpSimulator.AdminAccess adminAccess() {
+        for (FortiCnpSimulator.AdminAccess a : FortiCnpSimulator.AdminAccess.values()) {
+            if (a.name().equalsIgnoreCase(admin.strip())) {
+                return a;
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--admin: '" + admin + "' is not off, loopback or any");
     }
 
     private ApiCredential credential() throws IOException {

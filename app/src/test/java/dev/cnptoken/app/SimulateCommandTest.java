@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateCommandTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern BASE_URL = Pattern.compile("FortiCNP simulator on (https://\\S+)");
+    private static final Pattern PLAIN_BASE_URL = Pattern.compile("FortiCNP simulator on (http://\\S+)");
+    private static final Pattern ADMIN_URL = Pattern.compile("admin API on (\\S+) \\(loopback clients only\\)");
 
     @TempDir
     Path tmp;
@@ -32,7 +34,52 @@ class SimulateCommandTest {
     @Test
     void helpListsTheOptionsAndExitsZero() {
         try (ChildCli help = ChildCli.start(tmp, Map.of(), null, "simulate", "--help").expectExit(0, TIMEOUT)) {
-            assertThat(help.stdout()).contains("--port", "--https", "--credential-file", "--rotate-refresh-tokens");
+            assertThat(help.stdout()).contains("--port", "--https", "--credential-file", "--rotate-refresh-tokens",
+                    "--admin", "--company", "--role-id");
+            assertThat(help.stdout()).as("the footer's curl examples")
+                    .contains("Admin API", "curl $S/counters", "/revoke/access-token -d @-", "\"retryAfter\":\"1\"");
+            assertThat(help.stdout()).doesNotContain("DEBUG");
+            assertThat(help.stderr()).doesNotContain("DEBUG");
+        }
+    }
+
+    @Test
+    void servesTheAdminApiToLoopbackClientsAndTheDataCallsItsResourceMapNames() throws Exception {
+        Path credentialFile = tmp.resolve("credential.txt");
+        try (ChildCli sim = ChildCli.start(tmp, Map.of(), null, "simulate", "--port", "0",
+                "--credential-file", credentialFile.toString(), "--company", "7001=Acme", "--role-id", "42")) {
+            URI base = URI.create(awaitStdout(sim, PLAIN_BASE_URL).group(1));
+            URI admin = URI.create(awaitStdout(sim, ADMIN_URL).group(1));
+            assertThat(admin).isEqualTo(base.resolve("/_sim/"));
+            String credential = Files.readString(credentialFile, StandardCharsets.UTF_8).strip();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+            HttpResponse<String> queued = http.send(HttpRequest.newBuilder(admin.resolve("faults"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"endpoint\":\"login\",\"type\":\"empty-body\",\"status\":503,\"retryAfter\":\"1\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(queued.statusCode()).as(queued.body()).isEqualTo(200);
+            HttpRequest login = HttpRequest.newBuilder(base.resolve("/api/v1/auth/credentials/token/"))
+                    .header("Authorization", "Basic " + credential)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+            assertThat(http.send(login, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+            String body = http.send(login, HttpResponse.BodyHandlers.ofString()).body();
+            String access = body.replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+
+            HttpResponse<String> findings = http.send(HttpRequest.newBuilder(base.resolve("/api/v2/finding/list"))
+                    .header("Authorization", "Bearer " + access).header("companyId", "7001").header("roleId", "42")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"limit\":2}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(findings.statusCode()).as(findings.body()).isEqualTo(200);
+            String counters = http.send(HttpRequest.newBuilder(admin.resolve("counters")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(counters).contains("\"LOGIN\":{", "\"503\":1", "\"FINDING_LIST\":{");
+
+            sim.terminate();
+            sim.waitFor(TIMEOUT);
+            assertThat(sim.stdout() + sim.stderr()).doesNotContain("DEBUG").doesNotContain(credential).doesNotContain(access);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.cnptoken.simulator;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
@@ -66,12 +65,21 @@ import org.slf4j.LoggerFactory;
  *   <li>Wrong method: 405. Wrong content type: 415. Missing, repeated or extra form fields: 400
  *       {@code invalid_request}; a wrong {@code grant_type}: 400 {@code unsupported_grant_type}; a
  *       refused credential: 401 {@code invalid_client}.
- *   <li>{@code GET /api/v1/resourceURLMap} answers 200 only for a live access token, else 401.
+ *   <li>{@code GET /api/v1/resourceURLMap} answers the resource map (the configured companies and
+ *       role) only for a live access token, else 401.
+ *   <li>{@code POST /api/v2/finding/list}, a data call, needs a live access token (else 401) and the
+ *       {@code companyId} and {@code roleId} headers of the resource map (else 403); it answers a
+ *       page ({@code skip}, {@code limit}) of synthetic findings.
  * </ul>
  *
  * Time comes from the {@link Clock} given to the builder (a {@link SteppingClock} lets a test make
  * tokens expire at once). Faults can be queued per endpoint ({@link #injectFault}); every request is
- * counted and logged ({@link #requests()}).
+ * counted, by endpoint and by answered status, and logged ({@link #requests()}). Tokens and
+ * credentials can be revoked while it runs.
+ *
+ * <p>The same controls are an admin HTTP API under {@code /_sim/} on the same server ({@link
+ * #adminUrl()}): JSON in and out, answering loopback clients only unless built with {@link
+ * AdminAccess#ANY}, or switched off with {@link AdminAccess#OFF}.
  *
  * <p>Start one with {@link #builder()}; from the command line, {@code cnp-token simulate} runs one.
  * Thread-safe. Closing stops the server at once. Loading or starting it changes no JVM-wide
@@ -82,9 +90,9 @@ import org.slf4j.LoggerFactory;
  * queued {@link FortiCnpFault} and waits for the fault's delay before the endpoint's own handler
  * runs. New endpoints (data calls such as {@code POST /api/v2/finding/list}) are new {@code
  * Endpoint} constants with a handler; a latency option is a builder setting applied in that hook;
- * an admin HTTP API is a second context on the same server calling the Java methods below
- * ({@link #injectFault(Endpoint, FortiCnpFault, int)}, {@link #requestCount}, the {@code revoke}
- * methods), whose arguments are already plain values.
+ * the admin HTTP API is a second context on the same server ({@code AdminApi}) calling the Java
+ * methods below ({@link #injectFault(Endpoint, FortiCnpFault, int)}, {@link #requestCount}, the
+ * {@code revoke} methods).
  */
 public final class FortiCnpSimulator implements AutoCloseable {
     /** Access-token lifetime unless configured: 30 minutes (FortiCNP only says "short-lived"). */
@@ -113,6 +121,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private static final String LOGIN_PATH = "/api/v1/auth/credentials/token";
     private static final String REFRESH_PATH = "/api/v1/auth/token/refresh";
     private static final String RESOURCE_MAP_PATH = "/api/v1/resourceURLMap";
+    private static final String FINDING_LIST_PATH = "/api/v2/finding/list";
     private static final String FORM = "application/x-www-form-urlencoded";
 
     /** The simulated API calls: each is one method on one path (a trailing slash is ignored). */
@@ -121,8 +130,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
         LOGIN("POST", LOGIN_PATH),
         /** Get Refresh Token. */
         REFRESH("POST", REFRESH_PATH),
-        /** Get Resource Map, the smoke check of an access token. */
-        RESOURCE_URL_MAP("GET", RESOURCE_MAP_PATH);
+        /** Get Resource Map, the smoke check of an access token and the source of the request context. */
+        RESOURCE_URL_MAP("GET", RESOURCE_MAP_PATH),
+        /** A data call: a page of findings, for a live access token and the request context headers. */
+        FINDING_LIST("POST", FINDING_LIST_PATH);
 
         private final String method;
         private final String path;
@@ -142,6 +153,21 @@ public final class FortiCnpSimulator implements AutoCloseable {
             return path;
         }
     }
+
+    /** Who may call the admin HTTP API under {@code /_sim/}. */
+    public enum AdminAccess {
+        /** No admin API: {@code /_sim/} is an unknown path (404). */
+        OFF,
+        /** Clients on a loopback address only; others get 403. The default. */
+        LOOPBACK,
+        /** Any client that reaches the server: only on a network you trust. */
+        ANY
+    }
+
+    /** The company of the resource map unless configured. */
+    public static final long DEFAULT_COMPANY_ID = 1001;
+    /** The role of the resource map unless configured. */
+    public static final long DEFAULT_ROLE_ID = 1;
 
     /**
      * One request as the simulator received it. {@link #toString()} leaves out the body and the
@@ -203,6 +229,11 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private final Map<Endpoint, Deque<FortiCnpFault>> faults = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, AtomicLong> requestCounts = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, AtomicLong> grantCounts = new EnumMap<>(Endpoint.class);
+    /** Answers per endpoint and HTTP status, counted as requests are logged. */
+    private final Map<Endpoint, Map<Integer, AtomicLong>> statusCounts = new EnumMap<>(Endpoint.class);
+    /** The resource map and the data calls. */
+    private final DataEndpoints data;
+    private final AdminAccess adminAccess;
     private final Deque<RecordedRequest> log = new ArrayDeque<>();
     private final SecureRandom random = new SecureRandom();
     private final byte[] signingKey = new byte[32];
@@ -220,11 +251,18 @@ public final class FortiCnpSimulator implements AutoCloseable {
             faults.put(e, new ArrayDeque<>());
             requestCounts.put(e, new AtomicLong());
             grantCounts.put(e, new AtomicLong());
+            statusCounts.put(e, new ConcurrentHashMap<>());
         }
         random.nextBytes(signingKey);
         handlers.put(Endpoint.LOGIN, call -> withForm(call, this::login));
         handlers.put(Endpoint.REFRESH, call -> withForm(call, this::refresh));
-        handlers.put(Endpoint.RESOURCE_URL_MAP, this::resourceMap);
+        this.data = new DataEndpoints(this::isLive, ep -> grantCounts.get(ep).incrementAndGet(), this::baseUrl,
+                b.companies.isEmpty() ? List.of(new DataEndpoints.Company(DEFAULT_COMPANY_ID, "Simulated Company"))
+                        : b.companies,
+                b.roleId, b.username);
+        handlers.put(Endpoint.RESOURCE_URL_MAP, data::resourceMap);
+        handlers.put(Endpoint.FINDING_LIST, data::findingList);
+        this.adminAccess = b.adminAccess;
         InetSocketAddress address = new InetSocketAddress(b.bindAddress, b.port);
         if (https) {
             HttpsServer s = HttpsServer.create(address, 64);
@@ -241,6 +279,9 @@ public final class FortiCnpSimulator implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        if (adminAccess != AdminAccess.OFF) {
+            server.createContext(AdminApi.PREFIX, new AdminApi(this, adminAccess));
+        }
         server.start();
     }
 
@@ -257,6 +298,19 @@ public final class FortiCnpSimulator implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create((https ? "https" : "http") + "://" + host + ":" + a.getPort());
+    }
+
+    /**
+     * The base URL of the admin HTTP API, e.g. {@code http://127.0.0.1:41234/_sim/}, unless it is
+     * {@link AdminAccess#OFF}.
+     */
+    public Optional<URI> adminUrl() {
+        return adminAccess == AdminAccess.OFF ? Optional.empty() : Optional.of(baseUrl().resolve(AdminApi.PREFIX));
+    }
+
+    /** Who may call the admin HTTP API. */
+    public AdminAccess adminAccess() {
+        return adminAccess;
     }
 
     /** The port the server listens on. */
@@ -307,9 +361,37 @@ public final class FortiCnpSimulator implements AutoCloseable {
         credentials.add(Objects.requireNonNull(credential, "credential == null").value());
     }
 
-    /** Stops accepting {@code credential}; tokens already issued stay valid. */
-    public void revokeCredential(ApiCredential credential) {
-        credentials.remove(Objects.requireNonNull(credential, "credential == null").value());
+    /**
+     * Stops accepting {@code credential}: logins with it get 401 {@code invalid_client}; tokens
+     * already issued stay valid. Returns whether it was accepted until now.
+     */
+    public boolean revokeCredential(ApiCredential credential) {
+        return credentials.remove(Objects.requireNonNull(credential, "credential == null").value());
+    }
+
+    /** Stops accepting every credential (tokens already issued stay valid); returns how many there were. */
+    public int revokeAllCredentials() {
+        return removeAll(credentials);
+    }
+
+    /** Revokes every refresh token: refreshing with any gets {@code invalid_grant}. Returns how many. */
+    public int revokeAllRefreshTokens() {
+        return removeAll(refreshTokens.keySet());
+    }
+
+    /** Revokes every access token: data calls with any get 401. Returns how many were known. */
+    public int revokeAllAccessTokens() {
+        return removeAll(accessTokens.keySet());
+    }
+
+    private static int removeAll(Set<String> live) {
+        int removed = 0;
+        for (String value : live) {
+            if (live.remove(value)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** Revokes a refresh token: using it again gets {@code invalid_grant}. Returns whether it was live. */
@@ -317,7 +399,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return refreshTokens.remove(Objects.requireNonNull(token, "token == null").value()) != null;
     }
 
-    /** Revokes an access token: the resource map refuses it from now on. Returns whether it was known. */
+    /** Revokes an access token: data calls with it get 401 from now on. Returns whether it was known. */
     public boolean revokeAccessToken(AccessToken token) {
         return accessTokens.remove(Objects.requireNonNull(token, "token == null").value()) != null;
     }
@@ -377,8 +459,26 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     /**
+     * How many answers of each HTTP status {@code endpoint} gave (a status it never answered is
+     * absent), sorted by status: a snapshot. Faults are counted by the status they answered with; a
+     * request cut off before its answer, by the status it was going to send.
+     */
+    public Map<Integer, Long> statusCounts(Endpoint endpoint) {
+        Map<Integer, Long> snapshot = new TreeMap<>();
+        statusCounts.get(Objects.requireNonNull(endpoint, "endpoint == null"))
+                .forEach((status, n) -> snapshot.put(status, n.get()));
+        return Collections.unmodifiableMap(snapshot);
+    }
+
+    /** How many answers with this HTTP status {@code endpoint} gave. */
+    public long requestCount(Endpoint endpoint, int status) {
+        return statusCounts(endpoint).getOrDefault(status, 0L);
+    }
+
+    /**
      * How many successful answers {@code endpoint} gave: tokens handed out for {@code LOGIN} and
-     * {@code REFRESH}, resource maps for {@code RESOURCE_URL_MAP}.
+     * {@code REFRESH}, resource maps for {@code RESOURCE_URL_MAP}, finding pages for {@code
+     * FINDING_LIST}.
      */
     public long grantCount(Endpoint endpoint) {
         return grantCounts.get(endpoint).get();
@@ -591,20 +691,6 @@ public final class FortiCnpSimulator implements AutoCloseable {
         return Optional.empty();
     }
 
-    private Reply resourceMap(EndpointHandler.Call call) {
-        Optional<String> auth = call.header("Authorization");
-        if (auth.isEmpty() || !auth.get().startsWith("Bearer ")
-                || !isLive(new AccessToken(auth.get().substring("Bearer ".length()).strip()))) {
-            return Reply.oauthError(401, "invalid_token", "the access token is missing, unknown or expired")
-                    .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        }
-        grantCounts.get(Endpoint.RESOURCE_URL_MAP).incrementAndGet();
-        ArrayNode map = Wire.MAPPER.createArrayNode();
-        ObjectNode entry = map.addObject().put("resourceURL", RESOURCE_MAP_PATH).put("roleId", 1).put("username", "api-user");
-        entry.putArray("companyMapSet").addObject().put("companyId", 1001).put("companyName", "Simulated Company");
-        return Reply.json(200, map);
-    }
-
     private String newRefreshToken(Instant now) {
         String token = randomToken(48);
         refreshTokens.put(token, new RefreshRecord(now, now.plus(refreshLifetime)));
@@ -709,6 +795,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
     }
 
     private void record(RecordedRequest r) {
+        r.endpoint().ifPresent(ep -> statusCounts.get(ep).computeIfAbsent(r.status(), k -> new AtomicLong()).incrementAndGet());
         synchronized (log) {
             if (log.size() == MAX_LOGGED_REQUESTS) {
                 log.removeFirst();
@@ -760,8 +847,43 @@ public final class FortiCnpSimulator implements AutoCloseable {
         private int port;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private final List<ApiCredential> credentials = new ArrayList<>();
+        private final List<DataEndpoints.Company> companies = new ArrayList<>();
+        private long roleId = DEFAULT_ROLE_ID;
+        private String username = "api-user";
+        private AdminAccess adminAccess = AdminAccess.LOOPBACK;
 
         private Builder() {}
+
+        /**
+         * Adds a company to the resource map's {@code companyMapSet} (repeatable, in order); without
+         * any, one company {@value FortiCnpSimulator#DEFAULT_COMPANY_ID}, "Simulated Company". Data
+         * calls need one of these ids in their {@code companyId} header.
+         */
+        public Builder company(long companyId, String companyName) {
+            companies.add(new DataEndpoints.Company(companyId, Objects.requireNonNull(companyName, "companyName == null")));
+            return this;
+        }
+
+        /** The resource map's {@code roleId}, which data calls send back; default {@value FortiCnpSimulator#DEFAULT_ROLE_ID}. */
+        public Builder roleId(long roleId) {
+            if (roleId < 0) {
+                throw new IllegalArgumentException("roleId must not be negative, got " + roleId);
+            }
+            this.roleId = roleId;
+            return this;
+        }
+
+        /** The resource map's {@code username}; default {@code api-user}. */
+        public Builder username(String username) {
+            this.username = Objects.requireNonNull(username, "username == null");
+            return this;
+        }
+
+        /** Who may call the admin HTTP API under {@code /_sim/}; default {@link AdminAccess#LOOPBACK}. */
+        public Builder adminAccess(AdminAccess access) {
+            this.adminAccess = Objects.requireNonNull(access, "access == null");
+            return this;
+        }
 
         /** The clock that decides issue and expiry times; default the system clock. */
         public Builder clock(Clock clock) {

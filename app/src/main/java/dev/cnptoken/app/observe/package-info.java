@@ -1,2 +1,5 @@
-/** Observability: engine events as log lines and Micrometer metrics, and the logging set-up. */
+/**
+ * Observability: engine events as log lines, and the logging set-up. The metrics come from the
+ * {@code metrics-micrometer} module ({@code dev.cnptoken.micrometer.MicrometerTokenMetrics}).
+ */
 package dev.cnptoken.app.observe;

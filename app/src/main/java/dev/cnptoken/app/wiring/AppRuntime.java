@@ -2,7 +2,6 @@ package dev.cnptoken.app.wiring;
 
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.observe.LoggingListener;
-import dev.cnptoken.app.observe.MetricsListener;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.engine.TokenEngine;
 import dev.cnptoken.domain.engine.TokenEvent;
@@ -10,6 +9,7 @@ import dev.cnptoken.domain.engine.TokenEventListener;
 import dev.cnptoken.domain.port.CredentialSource;
 import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.domain.port.TokenStore;
+import dev.cnptoken.micrometer.MicrometerTokenMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -28,7 +28,7 @@ public final class AppRuntime implements AutoCloseable {
     private final TokenStore store;
     private final CredentialSource credentials;
     private final PrometheusMeterRegistry registry;
-    private final MetricsListener metrics;
+    private final MicrometerTokenMetrics metrics;
     private final TokenEngine engine;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -39,7 +39,8 @@ public final class AppRuntime implements AutoCloseable {
         this.store = store;
         this.credentials = new ConfiguredCredentials(config.credentials(), config.sources()::env);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new MetricsListener(registry);
+        this.metrics = MicrometerTokenMetrics.create(clock);
+        metrics.bindTo(registry);
         LoggingListener logging = new LoggingListener();
         this.engine = TokenEngine.builder()
                 .refresher(refresher)
@@ -114,7 +115,7 @@ public final class AppRuntime implements AutoCloseable {
         return registry;
     }
 
-    public MetricsListener metrics() {
+    public MicrometerTokenMetrics metrics() {
         return metrics;
     }
 

@@ -46,6 +46,13 @@ final class ArchitectureRules {
             .because("the simulator plays FortiCNP for the app, the tests and the benchmarks: it must not see"
                     + " the adapters it is used to test, nor the app that ships it");
 
+    static final ArchRule METRICS_DEPEND_ON_THE_DOMAIN_AND_MICROMETER_ONLY = classes()
+            .that().resideInAPackage("dev.cnptoken.micrometer..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.cnptoken.micrometer..", "dev.cnptoken.domain..",
+                    "io.micrometer..", "java..", "")
+            .because("the metrics module is an adapter of the engine's event listener, published for library users:"
+                    + " like every adapter it sees only the domain (and Micrometer), never another adapter nor the app");
+
     static final ArchRule SIMULATOR_CHANGES_NO_JVM_SETTING = noClasses()
             .that().resideInAPackage("dev.cnptoken.simulator..")
             .should().callMethod(System.class, "setProperty", String.class, String.class)
@@ -71,5 +78,5 @@ final class ArchitectureRules {
     static final ArchRule NO_CYCLES_BETWEEN_MODULES = slices()
             .matching("dev.cnptoken.(*)..")
             .should().beFreeOfCycles()
-            .because("modules form a hierarchy: domain, adapters and simulator, testkit, app");
+            .because("modules form a hierarchy: domain, adapters, metrics and simulator, testkit, app");
 }

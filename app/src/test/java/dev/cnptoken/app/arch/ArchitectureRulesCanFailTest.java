@@ -66,6 +66,13 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void metricsRuleCatchesTheMetricsModuleUsingAnAdapterOrTheApp() {
+        assertThat(violations(ArchitectureRules.METRICS_DEPEND_ON_THE_DOMAIN_AND_MICROMETER_ONLY))
+                .contains("dev.cnptoken.micrometer.archfixture.MetricsUsingAnAdapter")
+                .contains("dev.cnptoken.micrometer.archfixture.MetricsUsingTheApp");
+    }
+
+    @Test
     void simulatorSideEffectRuleCatchesASystemPropertyBeingSet() {
         assertThat(violations(ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING))
                 .contains("dev.cnptoken.simulator.archfixture.SimulatorSettingAProperty");

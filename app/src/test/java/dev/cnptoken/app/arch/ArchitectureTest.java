@@ -25,6 +25,10 @@ class ArchitectureTest {
             ArchitectureRules.SIMULATOR_DEPENDS_ON_THE_DOMAIN_AND_JACKSON_ONLY;
 
     @ArchTest
+    static final ArchRule metricsDependOnTheDomainAndMicrometerOnly =
+            ArchitectureRules.METRICS_DEPEND_ON_THE_DOMAIN_AND_MICROMETER_ONLY;
+
+    @ArchTest
     static final ArchRule simulatorChangesNoJvmSetting = ArchitectureRules.SIMULATOR_CHANGES_NO_JVM_SETTING;
 
     @ArchTest
