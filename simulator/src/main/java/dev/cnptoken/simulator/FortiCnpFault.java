@@ -26,6 +26,9 @@ import java.util.Optional;
  * the answer ({@link #withDelay}).
  */
 public final class FortiCnpFault {
+    /** How long a {@link #trickle()} answer waits between two body bytes. */
+    public static final Duration TRICKLE_INTERVAL = Duration.ofSeconds(1);
+
     enum Kind {
         ANSWER,
         DELAY,
@@ -160,9 +163,6 @@ public final class FortiCnpFault {
     public static FortiCnpFault trickle() {
         return of(Kind.TRICKLE);
     }
-
-    /** How long a {@link #trickle()} answer waits between two body bytes. */
-    public static final Duration TRICKLE_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * A successful answer padded to at least {@code bytes} bytes with an extra field, sent chunked
