@@ -82,6 +82,8 @@ final class DoctorCommand implements Callable<Integer> {
             Failure f = e.failure();
             if (f instanceof Failure.Rejected r && r.subject() == Failure.Subject.REFRESH_TOKEN) {
                 ok("forticnp", config.forticnp().baseUrl() + " answers (refused a made-up refresh token as it should)");
+            } else if (f instanceof Failure.Rejected r && r.status().equals(java.util.OptionalInt.of(407))) {
+                fail(ExitCode.CONFIG, "forticnp", f.describe() + " - check http_proxy_user and its password");
             } else if (f instanceof Failure.Rejected) {
                 fail(ExitCode.CONFIG, "forticnp", f.describe() + " - check base_url");
             } else {

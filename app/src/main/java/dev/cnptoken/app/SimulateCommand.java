@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
     "  printf '{\"credential\":\"%%s\"}' \"$(cat simulator-credential.txt)\" \\",
     "    | curl -X POST $S/revoke/credential -d @-",
     "Fault types: answer, oauth-error, html-error-page, empty-body, delay, malformed-json,",
-    "missing-field, expires, unknown-fields, close-mid-response, oversized-body; any takes",
+    "missing-field, expires, unknown-fields, close-mid-response, trickle, oversized-body; any takes",
     "retryAfter and delayMillis. Endpoints: login, refresh, resource-url-map, finding-list.",
     "Secrets go in the body (from stdin above), never in the URL; they are not logged."
 })

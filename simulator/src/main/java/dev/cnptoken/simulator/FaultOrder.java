@@ -40,6 +40,7 @@ record FaultOrder(Endpoint endpoint, FortiCnpFault fault, int times) {
             Map.entry("expires", Set.of("form")),
             Map.entry("unknown-fields", Set.of()),
             Map.entry("close-mid-response", Set.of()),
+            Map.entry("trickle", Set.of()),
             Map.entry("oversized-body", Set.of("bytes")));
 
     FaultOrder {
@@ -96,6 +97,7 @@ record FaultOrder(Endpoint endpoint, FortiCnpFault fault, int times) {
             case "expires" -> FortiCnpFault.expires(expiresForm(text(json, "form", true)));
             case "unknown-fields" -> FortiCnpFault.unknownFields();
             case "close-mid-response" -> FortiCnpFault.closeMidResponse();
+            case "trickle" -> FortiCnpFault.trickle();
             case "oversized-body" -> FortiCnpFault.oversizedBody(integer(json, "bytes", 1, 64 * 1024 * 1024));
             default -> throw new IllegalStateException("type without a factory: " + type);
         };

@@ -16,7 +16,7 @@ import java.util.Optional;
  *       #emptyBody}): the simulator does not process the request at all (no token is issued or
  *       used) and sends the given answer instead.
  *   <li>Damaged successes ({@link #malformedJson}, {@link #missingField}, {@link #expires}, {@link #unknownFields}, {@link
- *       #closeMidResponse}, {@link #oversizedBody}, {@link #delay}): the simulator processes the
+ *       #closeMidResponse}, {@link #oversizedBody}, {@link #trickle}, {@link #delay}): the simulator processes the
  *       request as usual (tokens are issued) and then damages or delays the successful answer. A
  *       request the simulator refuses anyway (bad credential, unknown refresh token) is answered
  *       with that refusal; only the delay still applies.
@@ -26,6 +26,9 @@ import java.util.Optional;
  * the answer ({@link #withDelay}).
  */
 public final class FortiCnpFault {
+    /** How long a {@link #trickle()} answer waits between two body bytes. */
+    public static final Duration TRICKLE_INTERVAL = Duration.ofSeconds(1);
+
     enum Kind {
         ANSWER,
         DELAY,
@@ -34,7 +37,8 @@ public final class FortiCnpFault {
         EXPIRES,
         CLOSE_MID_RESPONSE,
         OVERSIZED,
-        UNKNOWN_FIELDS
+        UNKNOWN_FIELDS,
+        TRICKLE
     }
 
     /** How a damaged success writes {@code expires}. */
@@ -149,6 +153,15 @@ public final class FortiCnpFault {
      */
     public static FortiCnpFault closeMidResponse() {
         return of(Kind.CLOSE_MID_RESPONSE);
+    }
+
+    /**
+     * A successful answer whose headers come at once and whose body then comes one byte a second
+     * ({@link #TRICKLE_INTERVAL}): no silence is long enough for a read timeout, yet the whole answer
+     * takes minutes. Only a deadline on the whole call ends it.
+     */
+    public static FortiCnpFault trickle() {
+        return of(Kind.TRICKLE);
     }
 
     /**

@@ -742,6 +742,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
                 yield Reply.json(200, body).sent(Reply.Mode.CHUNKED);
             }
             case CLOSE_MID_RESPONSE -> whole.sent(Reply.Mode.CUT);
+            case TRICKLE -> whole.sent(Reply.Mode.TRICKLE);
             default -> whole;
         };
     }

@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One answer of the simulator and how it goes on the wire: whole, chunked, or cut off halfway.
+ * One answer of the simulator and how it goes on the wire: whole, chunked, cut off halfway, or
+ * trickled a byte at a time.
  * Immutable.
  *
  * @param status the HTTP status
@@ -28,7 +29,9 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
         /** Chunked, no {@code Content-Length}. */
         CHUNKED,
         /** {@code Content-Length} of the whole body, then half of it, then the connection drops. */
-        CUT
+        CUT,
+        /** {@code Content-Length} and headers at once, then one body byte per {@link FortiCnpFault#TRICKLE_INTERVAL}. */
+        TRICKLE
     }
 
     Reply {
@@ -98,6 +101,26 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
                 // the exchange is closed with bytes missing: the server then drops the connection
                 // (closing the body stream itself first would leave the connection open and hanging)
             }
+            case TRICKLE -> {
+                ex.sendResponseHeaders(status, body.length);
+                OutputStream out = ex.getResponseBody();
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    pause();
+                }
+                out.close();
+            }
+        }
+    }
+
+    /** Waits one trickle interval; the simulator's close interrupts it. */
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(FortiCnpFault.TRICKLE_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("simulator stopped while trickling");
         }
     }
 

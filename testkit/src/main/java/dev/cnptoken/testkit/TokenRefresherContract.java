@@ -46,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -67,6 +68,10 @@ public abstract class TokenRefresherContract {
     protected static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
     /** The read timeout of the refresher in the timeout test; the simulator waits longer than this. */
     protected static final Duration SHORT_READ_TIMEOUT = Duration.ofSeconds(1);
+    /** The call timeout the contract gives refreshers: longer than connect and read timeout together. */
+    protected static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    /** The call timeout of the refresher in the trickle test: far less than the trickled answer takes. */
+    protected static final Duration SHORT_CALL_TIMEOUT = Duration.ofSeconds(2);
     /** The connect timeout the contract gives refreshers. */
     protected static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The body size cap the contract expects refreshers to enforce at most (1 MiB). */
@@ -80,10 +85,17 @@ public abstract class TokenRefresherContract {
      *     empty, the refresher must use the JVM's default trust (which does not trust the simulator)
      * @param connectTimeout the connect timeout to configure
      * @param readTimeout the read timeout to configure
+     * @param callTimeout the deadline of one whole call to configure
      * @param clock the clock to read {@code Retry-After} dates against (the simulator's clock)
      */
     public record Target(URI baseUrl, Optional<Path> trustedCertificatePem, Duration connectTimeout,
-            Duration readTimeout, Clock clock) {}
+            Duration readTimeout, Duration callTimeout, Clock clock) {
+        /** A target with the contract's default call timeout, {@link #CALL_TIMEOUT}. */
+        public Target(URI baseUrl, Optional<Path> trustedCertificatePem, Duration connectTimeout, Duration readTimeout,
+                Clock clock) {
+            this(baseUrl, trustedCertificatePem, connectTimeout, readTimeout, CALL_TIMEOUT, clock);
+        }
+    }
 
     protected SteppingClock clock;
     protected FortiCnpSimulator simulator;
@@ -433,6 +445,30 @@ public abstract class TokenRefresherContract {
                 fault("access_token is a number", Endpoint.REFRESH,
                         FortiCnpFault.answer(200, "application/json", "{\"access_token\":12,\"expires\":1.7E12}"),
                         malformed("access_token")),
+                fault("access_token with spaces", Endpoint.REFRESH,
+                        tokenAnswer("\"NEW TOKEN WITH SPACES\"", null), malformedWithout("access_token", "NEW TOKEN")),
+                fault("access_token padded with white space", Endpoint.REFRESH,
+                        tokenAnswer("\" " + PLAIN_TOKEN + " \"", null), malformedWithout("access_token", PLAIN_TOKEN)),
+                fault("access_token padded with a tab", Endpoint.REFRESH,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "\\t\"", null), malformedWithout("access_token", PLAIN_TOKEN)),
+                fault("access_token with a non-ASCII letter", Endpoint.LOGIN,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "\u00e9\"", "\"" + PLAIN_TOKEN + "\""),
+                        malformedWithout("access_token", PLAIN_TOKEN)),
+                fault("access_token with a character after its padding", Endpoint.REFRESH,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "==x\"", null), malformedWithout("access_token", PLAIN_TOKEN)),
+                fault("access_token too short", Endpoint.REFRESH, tokenAnswer("\"abc1234\"", null),
+                        malformedWithout("access_token", "abc1234")),
+                fault("access_token too long", Endpoint.REFRESH, tokenAnswer("\"" + "a".repeat(8193) + "\"", null),
+                        malformedWithout("access_token", "aaaaaaaaaaaaaaaa")),
+                fault("refresh_token with spaces on login", Endpoint.LOGIN,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "\"", "\"NEW REFRESH WITH SPACES\""),
+                        malformedWithout("refresh_token", "NEW REFRESH")),
+                fault("refresh_token padded with white space on refresh", Endpoint.REFRESH,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "\"", "\" " + PLAIN_TOKEN + "\""),
+                        malformedWithout("refresh_token", PLAIN_TOKEN)),
+                fault("refresh_token with a non-ASCII letter", Endpoint.LOGIN,
+                        tokenAnswer("\"" + PLAIN_TOKEN + "\"", "\"" + PLAIN_TOKEN + "\u00fc\""),
+                        malformedWithout("refresh_token", PLAIN_TOKEN)),
                 fault("expires negative", Endpoint.REFRESH, FortiCnpFault.expires(ExpiresForm.NEGATIVE), malformed("expires")),
                 fault("expires not a number", Endpoint.LOGIN, FortiCnpFault.expires(ExpiresForm.NOT_A_NUMBER),
                         malformed("expires")),
@@ -455,6 +491,38 @@ public abstract class TokenRefresherContract {
         assertThat(((Failure.Unavailable) f).status()).isEmpty();
         assertThat(f.describe()).contains("timed out");
         assertThat(simulator.requestCount(Endpoint.REFRESH)).as("one attempt, no retry").isEqualTo(1);
+    }
+
+    @Test
+    void acceptsEveryB64TokenCharacterAndPaddingInAnAccessToken() {
+        RefreshToken token = refresher.login(credential).refreshToken().orElseThrow();
+        String access = "AZaz09-._~+/" + PLAIN_TOKEN + "==";
+        String rotated = "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" + PLAIN_TOKEN;
+        simulator.injectFault(Endpoint.REFRESH, tokenAnswer("\"" + access + "\"", "\"" + rotated.replace("\\", "\\\\") + "\""));
+
+        TokenGrant grant = refresher.refresh(token);
+
+        assertThat(grant.accessToken().value()).isEqualTo(access);
+        assertThat(grant.refreshToken()).hasValueSatisfying(r -> assertThat(r.value()).isEqualTo(rotated));
+    }
+
+    @Test
+    @Timeout(value = 45, unit = TimeUnit.SECONDS)
+    void endsACallWhoseAnswerTricklesInAtTheCallDeadline() throws Exception {
+        RefreshToken token = refresher.login(credential).refreshToken().orElseThrow();
+        TokenRefresher impatient = track(newRefresher(new Target(simulator.baseUrl(), Optional.of(certificatePem),
+                CONNECT_TIMEOUT, READ_TIMEOUT, SHORT_CALL_TIMEOUT, clock)));
+        // one byte a second: no read timeout fires, and the whole answer would take minutes
+        simulator.injectFault(Endpoint.REFRESH, FortiCnpFault.trickle());
+
+        Failure f = failureOf(() -> impatient.refresh(token));
+
+        assertThat(f).isInstanceOf(Failure.Unavailable.class);
+        assertThat(((Failure.Unavailable) f).status()).isEmpty();
+        assertThat(f.retryable()).isTrue();
+        assertThat(f.describe()).contains("deadline", SHORT_CALL_TIMEOUT.toMillis() + " ms");
+        assertThat(simulator.requestCount(Endpoint.REFRESH)).as("one attempt, no retry").isEqualTo(1);
+        assertThat(simulator.isLive(impatient.refresh(token).accessToken())).as("the next call works").isTrue();
     }
 
     @Test
@@ -648,6 +716,27 @@ public abstract class TokenRefresherContract {
             assertRejected(f, subject, status, oauthError);
             assertThat(f.describe()).contains(said);
             assertThat(f.retryable()).isFalse();
+        };
+    }
+
+    /** A token-shaped value without a secret's meaning, for answers that must be refused. */
+    private static final String PLAIN_TOKEN = "plainTokenValue0123456789";
+
+    /**
+     * A replacing 200 answer with these JSON values (already quoted) for {@code access_token} and
+     * {@code refresh_token} (none when null), a bearer type and a valid {@code expires}.
+     */
+    private static FortiCnpFault tokenAnswer(String accessJson, String refreshJson) {
+        return FortiCnpFault.answer(200, "application/json", "{\"access_token\":" + accessJson
+                + (refreshJson == null ? "" : ",\"refresh_token\":" + refreshJson)
+                + ",\"token_type\":\"bearer\",\"expires\":" + FortiCnpSimulator.exponentForm(T0.plusSeconds(1800).toEpochMilli()) + "}");
+    }
+
+    /** A malformed answer naming {@code field} and not quoting {@code value}. */
+    private static Consumer<Failure> malformedWithout(String field, String value) {
+        return f -> {
+            malformed(field).accept(f);
+            assertThat(f.describe()).doesNotContain(value);
         };
     }
 

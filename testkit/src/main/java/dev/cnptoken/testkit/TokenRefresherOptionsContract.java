@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The builder options every HTTP {@link TokenRefresher} offers, and how it must check and apply
  * them: required base URL and presets, plain-http refusal, base URL checks that never echo user
  * info, clear messages for bad options, TLS trust from a trust store file, a loaded key store or
- * PEM, proxy, {@code User-Agent}, path prefix, and refusing calls once closed. Runs against a
- * {@link FortiCnpSimulator} on loopback.
+ * PEM, proxy (plain and tunnelled, with Basic authentication, through an {@link
+ * AuthenticatingProxy}), {@code User-Agent}, path prefix, and refusing calls once closed. Runs
+ * against a {@link FortiCnpSimulator} on loopback.
  *
  * <p>An implementation's test extends this class and hands over its builder through {@link
  * #builder()}, seen as {@link Options} (see {@link Options#of(Object)}).
@@ -57,6 +58,8 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
 
         Options<R> readTimeout(Duration timeout);
 
+        Options<R> callTimeout(Duration timeout);
+
         Options<R> trustStore(KeyStore trustStore);
 
         Options<R> trustStore(Path file, char[] password);
@@ -66,6 +69,8 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
         Options<R> proxy(InetSocketAddress proxy);
 
         Options<R> proxy(String host, int port);
+
+        Options<R> proxyAuthentication(String username, char[] password);
 
         Options<R> allowPlainHttp(boolean allow);
 
@@ -209,6 +214,15 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
         assertThatThrownBy(() -> b.userAgent("a\r\nb")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.proxy("proxy", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.clock(null)).hasMessage("clock == null");
+        assertThatThrownBy(() -> b.callTimeout(null)).hasMessage("callTimeout == null");
+        assertThatThrownBy(() -> b.callTimeout(Duration.ofSeconds(-1))).hasMessage("callTimeout must be positive");
+        assertThatThrownBy(() -> b.proxyAuthentication(" ", "pw".toCharArray())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.proxyAuthentication("user:x", "pw".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("user:x");
+        assertThatThrownBy(() -> b.proxyAuthentication("user", "p\nw".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().baseUrl(globalBaseUrl).proxyAuthentication("user", "pw".toCharArray()).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a proxy");
         assertThatThrownBy(() -> b.trustedCertificates(dir.resolve("missing.pem")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
         b.trustStore(FortiCnpSimulator.trustStore());
@@ -272,6 +286,84 @@ public abstract class TokenRefresherOptionsContract<R extends TokenRefresher & A
         assertThat(sent.viaProxy()).isTrue();
         assertThat(sent.target()).isEqualTo("http://localhost:9/api/v1/auth/credentials/token/");
         assertThat(refresher.toString()).contains("proxy 127.0.0.1:" + sim.port());
+    }
+
+    @Test
+    void authenticatesToAProxyForPlainRequestsWithoutShowingTheCredentials() throws Exception {
+        String password = Sentinels.secret("proxypass");
+        sim = FortiCnpSimulator.builder().credential(credential).start();
+        try (AuthenticatingProxy proxy = AuthenticatingProxy.start("puser", password)) {
+            refresher = builder()
+                    .baseUrl("http://localhost:" + sim.port())
+                    .proxy(proxy.address())
+                    .proxyAuthentication("puser", password.toCharArray())
+                    .build();
+
+            assertThat(sim.isLive(refresher.login(credential).accessToken())).isTrue();
+            assertThat(proxy.requests()).last().satisfies(r -> {
+                assertThat(r.requestLine()).startsWith("POST http://localhost:" + sim.port() + "/api/v1/auth/credentials/token/");
+                assertThat(r.admitted()).isTrue();
+            });
+            assertThat(sim.lastRequest(Endpoint.LOGIN).orElseThrow().header("Proxy-Authorization"))
+                    .as("the proxy keeps its credentials to itself").isEmpty();
+            assertThat(refresher.toString()).contains("basic authentication").doesNotContain("puser", password);
+        }
+    }
+
+    @Test
+    void tunnelsHttpsThroughAnAuthenticatingProxyKeepingTheCredentialsFromTheServer() throws Exception {
+        String password = Sentinels.secret("proxypass");
+        sim = FortiCnpSimulator.builder().credential(credential).https(true).start();
+        try (AuthenticatingProxy proxy = AuthenticatingProxy.start("puser", password)) {
+            refresher = builder()
+                    .baseUrl(sim.baseUrl())
+                    .trustStore(FortiCnpSimulator.trustStore())
+                    .proxy(proxy.address())
+                    .proxyAuthentication("puser", password.toCharArray())
+                    .build();
+
+            assertThat(sim.isLive(refresher.login(credential).accessToken())).isTrue();
+            assertThat(proxy.requests()).last().satisfies(r -> {
+                assertThat(r.requestLine()).startsWith("CONNECT 127.0.0.1:" + sim.port() + " ");
+                assertThat(r.admitted()).isTrue();
+            });
+            RecordedRequest sent = sim.lastRequest(Endpoint.LOGIN).orElseThrow();
+            assertThat(sent.viaProxy()).as("tunnelled, not forwarded").isFalse();
+            assertThat(sent.header("Proxy-Authorization")).as("never sent to FortiCNP").isEmpty();
+        }
+    }
+
+    @Test
+    void reportsAProxyThatRefusesAuthenticationAsAProxyProblemNotAsFortiCnp() throws Exception {
+        String password = Sentinels.secret("proxypass");
+        String wrong = Sentinels.secret("wrongpass");
+        FortiCnpSimulator plain = FortiCnpSimulator.builder().credential(credential).start();
+        sim = FortiCnpSimulator.builder().credential(credential).https(true).start();
+        try (plain; AuthenticatingProxy proxy = AuthenticatingProxy.start("puser", password)) {
+            for (URI base : new URI[] {URI.create("http://localhost:" + plain.port()), sim.baseUrl()}) {
+                for (char[] given : new char[][] {wrong.toCharArray(), null}) {
+                    Options<R> b = builder().baseUrl(base).trustStore(FortiCnpSimulator.trustStore()).proxy(proxy.address());
+                    if (given != null) {
+                        b.proxyAuthentication("puser", given);
+                    }
+                    try (R r = b.build()) {
+                        assertThatThrownBy(() -> r.login(credential)).as("%s, %s", base.getScheme(),
+                                given == null ? "no credentials" : "a wrong password")
+                                .isInstanceOfSatisfying(TokenException.class, e -> {
+                                    assertThat(e.failure()).isInstanceOfSatisfying(Failure.Rejected.class, f -> {
+                                        assertThat(f.subject()).isEqualTo(Failure.Subject.REQUEST);
+                                        assertThat(f.status()).hasValue(407);
+                                        assertThat(f.needsHuman()).isTrue();
+                                    });
+                                    assertThat(e.getMessage()).contains("the proxy refused authentication")
+                                            .doesNotContain("base URL", wrong, password);
+                                });
+                    }
+                }
+            }
+            assertThat(plain.requests()).isEmpty();
+            assertThat(sim.requests()).isEmpty();
+        }
     }
 
     @Test

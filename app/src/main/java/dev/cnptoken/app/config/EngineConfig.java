@@ -34,7 +34,9 @@ public record EngineConfig(EngineSettings settings) {
     /**
      * Reads the engine keys.
      *
-     * @param callTimeout the longest a FortiCNP call may take: a lease must outlast it
+     * @param callTimeout the deadline of one FortiCNP call ({@code call_timeout}): a lease must be
+     *     longer, and is twice as long unless configured (at least the engine's default, at most
+     *     {@link #MAX_LEASE})
      */
     static EngineConfig from(ValueParser p, Duration callTimeout) {
         EngineSettings d = EngineSettings.defaults();
@@ -61,12 +63,16 @@ public record EngineConfig(EngineSettings settings) {
                     + DurationText.format(cap) + ", from " + p.origin(Key.BACKOFF_CAP) + "), got " + DurationText.format(base));
         }
         Duration retryAfter = p.duration(Key.MAX_RETRY_AFTER, d.maxRetryAfter(), Duration.ZERO, MAX_RETRY_AFTER);
-        Duration leaseFloor = max(MIN_LEASE, callTimeout);
         Duration lease = p.duration(Key.LEASE_DURATION, min(max(d.leaseDuration(), callTimeout.multipliedBy(2)), MAX_LEASE),
                 Duration.ofMillis(1), MAX_LEASE);
-        if (lease.compareTo(leaseFloor) < 0) {
-            throw ConfigException.of(Key.LEASE_DURATION, p.origin(Key.LEASE_DURATION), "must outlast one FortiCNP call: at least "
-                    + DurationText.format(leaseFloor) + " (connect_timeout + read_timeout, and 1s), got " + DurationText.format(lease));
+        if (lease.compareTo(callTimeout) <= 0) {
+            throw ConfigException.of(Key.LEASE_DURATION, p.origin(Key.LEASE_DURATION), "must outlast one FortiCNP call: longer than"
+                    + " call_timeout (" + DurationText.format(callTimeout) + ", from " + p.origin(Key.CALL_TIMEOUT) + "), got "
+                    + DurationText.format(lease));
+        }
+        if (lease.compareTo(MIN_LEASE) < 0) {
+            throw ConfigException.of(Key.LEASE_DURATION, p.origin(Key.LEASE_DURATION), "must be at least "
+                    + DurationText.format(MIN_LEASE) + ", got " + DurationText.format(lease));
         }
         try {
             return new EngineConfig(new EngineSettings(margin, d.marginFraction(), jitter, d.jitterFraction(), skew, lifetime,

@@ -180,6 +180,14 @@ final class ValueParser {
 
     /** An {@code http://} or {@code https://} URL with a host and no user info (which could hold a password). */
     Optional<URI> httpUri(Key key) {
+        return httpUri(key, false);
+    }
+
+    /**
+     * An {@code http://} or {@code https://} URL with a host; with {@code userAllowed}, a user name
+     * without password ({@code http://user@host}) is accepted, a password never is.
+     */
+    Optional<URI> httpUri(Key key, boolean userAllowed) {
         return raw(key).map(v -> {
             URI uri;
             try {
@@ -189,10 +197,14 @@ final class ValueParser {
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw ConfigException.of(key, v, "'" + safe(withoutUserInfo(uri, v.text())) + "' is not an http(s) URL with a host");
+                throw ConfigException.of(key, v, "'" + safe(redactUserInfo(v.text().strip())) + "' is not an http(s) URL with a host");
             }
-            if (uri.getRawUserInfo() != null) {
+            if (uri.getRawUserInfo() != null && !userAllowed) {
                 throw ConfigException.of(key, v, "must not contain user info (user:password@), it would show in logs");
+            }
+            if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+                throw ConfigException.of(key, v, "must not contain a password (user:password@): give only the user there, and the"
+                        + " password in CNP_HTTP_PROXY_PASSWORD or http_proxy_password_file");
             }
             return uri;
         });
@@ -219,7 +231,24 @@ final class ValueParser {
         return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
-    private static String withoutUserInfo(URI uri, String text) {
-        return uri.getRawUserInfo() == null ? text : text.replace(uri.getRawUserInfo() + "@", "");
+    /**
+     * {@code text} with the user info of a URL in it ({@code scheme://user:password@host}) replaced
+     * by {@code ***}, whether or not the text parses as a URI: the authority is what follows {@code
+     * ://} up to the first {@code /}, {@code ?} or {@code #}, its user info everything before its
+     * last {@code @}.
+     */
+    static String redactUserInfo(String text) {
+        int scheme = text.indexOf("://");
+        if (scheme < 0) {
+            int at = text.lastIndexOf('@');
+            return at < 0 ? text : "***" + text.substring(at);
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < text.length() && "/?#".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        int at = text.lastIndexOf('@', end - 1);
+        return at < start ? text : text.substring(0, start) + "***" + text.substring(at);
     }
 }

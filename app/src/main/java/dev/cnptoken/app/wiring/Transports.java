@@ -33,10 +33,19 @@ public final class Transports {
             b.baseUrl(baseUrl)
                     .connectTimeout(config.connectTimeout())
                     .readTimeout(config.readTimeout())
+                    .callTimeout(config.callTimeout())
                     .allowPlainHttp(config.allowInsecureHttp())
                     .userAgent(userAgent);
             config.caFile().ifPresent(b::trustedCertificates);
             config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
+            if (config.proxyUser().isPresent() && config.proxyPassword().isPresent()) {
+                char[] password = config.proxyPassword().get().value().toCharArray();
+                try {
+                    b.proxyAuthentication(config.proxyUser().get(), password);
+                } finally {
+                    java.util.Arrays.fill(password, '\0');
+                }
+            }
             return b.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Builders name the setting that is wrong and never echo a secret.

@@ -218,9 +218,9 @@ class AppConfigTest {
         assertThat(c.forticnp()).isEqualTo(new FortiCnpConfig(HttpRefresherBuilder.EU_BASE_URL, FortiCnpConfig.Transport.RETROFIT,
                 java.util.Optional.of(ca), java.util.Optional.of(java.net.URI.create("http://proxy.example.test:3128")),
                 Duration.ofSeconds(5), Duration.ofSeconds(20), false));
-        assertThat(c.forticnp().callTimeout()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(c.forticnp().callTimeout()).as("the default call_timeout").isEqualTo(Duration.ofSeconds(30));
         assertThat(c.engine().settings().refreshMargin()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.engine().settings().leaseDuration()).as("2 x the call timeout, at least 30s").isEqualTo(Duration.ofSeconds(50));
+        assertThat(c.engine().settings().leaseDuration()).as("2 x the call timeout, at least 30s").isEqualTo(Duration.ofSeconds(60));
         assertThat(c.vault().addr()).contains(java.net.URI.create("https://vault.example.test:8200"));
         assertThat(c.vault().mount()).isEqualTo("kv");
         assertThat(c.vault().token().orElseThrow().value()).isEqualTo("hvs.fromfile");
@@ -389,14 +389,29 @@ class AppConfigTest {
 
     @Test
     void refusesALeaseThatDoesNotOutlastOneCall() {
-        env.put("CNP_CONNECT_TIMEOUT", "10s");
-        env.put("CNP_READ_TIMEOUT", "30s");
-        env.put("CNP_LEASE_DURATION", "39s");
-        assertThat(refusal()).isEqualTo("lease_duration (from CNP_LEASE_DURATION): must outlast one FortiCNP call: at least 40s"
-                + " (connect_timeout + read_timeout, and 1s), got 39s");
-
+        env.put("CNP_CALL_TIMEOUT", "40s");
         env.put("CNP_LEASE_DURATION", "40s");
-        assertThat(load().engine().settings().leaseDuration()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(refusal()).isEqualTo("lease_duration (from CNP_LEASE_DURATION): must outlast one FortiCNP call: longer than"
+                + " call_timeout (40s, from CNP_CALL_TIMEOUT), got 40s");
+
+        env.put("CNP_LEASE_DURATION", "41s");
+        assertThat(load().engine().settings().leaseDuration()).isEqualTo(Duration.ofSeconds(41));
+    }
+
+    @Test
+    void derivesTheLeaseFromTheCallTimeoutNotFromConnectAndReadTimeouts() {
+        env.put("CNP_CONNECT_TIMEOUT", "2m");
+        env.put("CNP_READ_TIMEOUT", "2m");
+        env.put("CNP_CALL_TIMEOUT", "45s");
+
+        AppConfig c = load();
+
+        assertThat(c.forticnp().callTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.engine().settings().leaseDuration()).as("2 x call_timeout").isEqualTo(Duration.ofSeconds(90));
+        env.put("CNP_CALL_TIMEOUT", "3m");
+        assertThat(refusal()).isEqualTo("call_timeout (from CNP_CALL_TIMEOUT): must be at most 2m, got 3m");
+        env.put("CNP_CALL_TIMEOUT", "0s");
+        assertThat(refusal()).isEqualTo("call_timeout (from CNP_CALL_TIMEOUT): must be positive, got 0s");
     }
 
     @Test
@@ -417,10 +432,81 @@ class AppConfigTest {
     }
 
     @Test
-    void refusesAProxyWithUserInfoWithoutShowingIt() {
+    void refusesAProxyPasswordInTheUrlNamingTheKeyWithoutShowingIt() {
         env.put("CNP_HTTP_PROXY", "http://user:SENTINELPASS@proxy.example.test:3128");
 
-        assertThat(refusal()).startsWith("http_proxy (from CNP_HTTP_PROXY): must not contain user info").doesNotContain("SENTINELPASS");
+        assertThat(refusal()).startsWith("http_proxy (from CNP_HTTP_PROXY): must not contain a password")
+                .contains("CNP_HTTP_PROXY_PASSWORD", "http_proxy_password_file").doesNotContain("SENTINELPASS");
+    }
+
+    @Test
+    void refusesAProxyPasswordInTheUrlOfTheConfigurationFile() throws IOException {
+        flags.put(Key.CONFIG, file("c.yaml", "http_proxy: http://puser:SENTINELPASS@proxy.example.test:3128\n").toString());
+
+        assertThat(refusal()).startsWith("http_proxy (from ").contains("must not contain a password")
+                .doesNotContain("SENTINELPASS", "puser");
+    }
+
+    @Test
+    void takesTheProxyUserFromTheUrlAndThePasswordFromTheEnvironment() {
+        env.put("CNP_HTTP_PROXY", "http://puser@proxy.example.test:3128");
+        env.put("CNP_HTTP_PROXY_PASSWORD", "SENTINELPASS");
+
+        FortiCnpConfig c = load().forticnp();
+
+        assertThat(c.httpProxy()).contains(java.net.URI.create("http://proxy.example.test:3128"));
+        assertThat(c.proxyUser()).contains("puser");
+        assertThat(c.proxyPassword().orElseThrow().value()).isEqualTo("SENTINELPASS");
+        assertThat(c.toString()).contains("basic authentication").doesNotContain("SENTINELPASS", "puser");
+    }
+
+    @Test
+    void takesTheProxyUserFromItsKeyAndThePasswordFromAFile() throws IOException {
+        Path password = file("proxy-password", "SENTINELPASS\n");
+        env.put("CNP_HTTP_PROXY", "http://proxy.example.test:3128");
+        env.put("CNP_HTTP_PROXY_USER", "puser");
+        env.put("CNP_HTTP_PROXY_PASSWORD_FILE", password.toString());
+
+        FortiCnpConfig c = load().forticnp();
+
+        assertThat(c.proxyUser()).contains("puser");
+        assertThat(c.proxyPassword().orElseThrow().value()).isEqualTo("SENTINELPASS");
+    }
+
+    @Test
+    void refusesHalfOfTheProxyCredentials() {
+        env.put("CNP_HTTP_PROXY", "http://puser@proxy.example.test:3128");
+        assertThat(refusal()).isEqualTo("http_proxy (from CNP_HTTP_PROXY): a proxy user needs a password:"
+                + " set CNP_HTTP_PROXY_PASSWORD or http_proxy_password_file");
+
+        env.put("CNP_HTTP_PROXY", "http://proxy.example.test:3128");
+        env.put("CNP_HTTP_PROXY_PASSWORD", "SENTINELPASS");
+        assertThat(refusal()).startsWith("http_proxy_password (from CNP_HTTP_PROXY_PASSWORD): a proxy password needs a proxy user")
+                .doesNotContain("SENTINELPASS");
+
+        env.remove("CNP_HTTP_PROXY");
+        assertThat(refusal()).isEqualTo("http_proxy_password (from CNP_HTTP_PROXY_PASSWORD): a proxy password needs http_proxy");
+    }
+
+    @Test
+    void refusesAProxyPasswordWrittenInTheConfigurationFile() throws IOException {
+        flags.put(Key.CONFIG, file("c.yaml", "http_proxy_password: SENTINELPASS\n").toString());
+
+        assertThat(refusal()).startsWith("http_proxy_password: a secret must not be written in the configuration file")
+                .doesNotContain("SENTINELPASS");
+    }
+
+    @Test
+    void neverQuotesTheUserInfoOfAUrlItCannotUse() {
+        for (String bad : new String[] {"socks5://puser:ProxyPass123@proxy.example.test:1080",
+                "http://puser:ProxyPass123@proxy_host:3128", "ftp://puser:ProxyPass123@h/x"}) {
+            env.put("CNP_HTTP_PROXY", bad);
+            assertThat(refusal()).as(bad).startsWith("http_proxy (from CNP_HTTP_PROXY): ")
+                    .doesNotContain("ProxyPass123", "puser");
+        }
+        env.remove("CNP_HTTP_PROXY");
+        env.put("CNP_BASE_URL", "socks5://buser:BasePass123@forticnp.example.test");
+        assertThat(refusal()).startsWith("base_url (from CNP_BASE_URL): ").doesNotContain("BasePass123", "buser");
     }
 
     // 6. YAML that would be read as something other than what was written

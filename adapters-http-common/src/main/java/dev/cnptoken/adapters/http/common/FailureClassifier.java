@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  *       access_denied}, {@code invalid_token}, 400 without a known code, 401 and 403: {@link
  *       Failure.Rejected} of the call's subject (the credential for a login, the refresh token for a
  *       refresh).
+ *   <li>407 (only a proxy sends it): {@link Failure.Rejected} of the request, saying that the proxy
+ *       refused authentication ({@link #proxyRefused}), whatever the body says.
  *   <li>{@code invalid_request}, {@code unsupported_grant_type}, {@code invalid_scope}, and any
  *       other status (a wrong URL, method or media type, a redirect): {@link Failure.Rejected} of the
  *       request.
@@ -51,6 +53,9 @@ final class FailureClassifier {
                 .map(FailureClassifier::printable);
         String said = description.map(FailureClassifier::printable).filter(d -> !d.isBlank())
                 .map(d -> " (" + d + ")").orElse("");
+        if (status == 407) {
+            return proxyRefused(call);
+        }
         OptionalInt st = OptionalInt.of(status);
         String where = TokenAnswers.where(call);
         if (code.isPresent() && TRANSIENT_ERRORS.contains(code.get()) || isTransient(status)) {
@@ -67,6 +72,15 @@ final class FailureClassifier {
         String hint = status == 404 ? ": check the base URL"
                 : status >= 300 && status < 400 ? ": unexpected redirect, check the base URL" : "";
         return new Failure.Rejected(Failure.Subject.REQUEST, st, code, where + " answered HTTP " + status + hint + said);
+    }
+
+    /**
+     * The proxy answered 407: a permanent refusal of the request (the proxy credentials are missing
+     * or wrong), which a human must fix; distinct from a refused FortiCNP credential.
+     */
+    static Failure proxyRefused(TokenCall call) {
+        return new Failure.Rejected(Failure.Subject.REQUEST, OptionalInt.of(407), Optional.empty(), TokenAnswers.where(call)
+                + ": the proxy refused authentication (HTTP 407 Proxy Authentication Required): check the proxy user and password");
     }
 
     private static boolean isTransient(int status) {

@@ -17,10 +17,24 @@ import java.util.Optional;
  * is read by {@link ExpiresField}; when it is absent the JWT {@code exp} claim ({@link JwtExpiry})
  * is used; when both are present and disagree by more than {@link #EXPIRY_DISAGREEMENT}, the
  * earlier wins. A login must carry a {@code refresh_token}; a refresh may.
+ *
+ * <p>The tokens themselves are checked before anything can store them: the {@code access_token}
+ * must be an RFC 6750 {@code b64token} ({@code ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"},
+ * then only {@code "="} padding) of {@value #MIN_TOKEN_LENGTH}..{@value #MAX_TOKEN_LENGTH}
+ * characters, since it goes verbatim into {@code Authorization: Bearer}; the {@code refresh_token}
+ * must be {@value #MIN_TOKEN_LENGTH}..{@value #MAX_TOKEN_LENGTH} visible ASCII characters
+ * ({@code %x21-7E}: RFC 6749 appendix A.17's {@code VSCHAR} without the space, so no padding, no
+ * white space, nothing outside ASCII). A refusal names the field, the rule and at most an index,
+ * never the value.
  */
 final class GrantReader {
     /** When {@code expires} and the JWT {@code exp} disagree by more than this, the earlier wins. */
     static final Duration EXPIRY_DISAGREEMENT = Duration.ofSeconds(60);
+
+    /** The shortest token accepted: anything shorter is not a bearer token but a placeholder. */
+    static final int MIN_TOKEN_LENGTH = 8;
+    /** The longest token accepted: a header line longer than 8 KiB is refused by many servers. */
+    static final int MAX_TOKEN_LENGTH = 8192;
 
     private GrantReader() {}
 
@@ -34,7 +48,7 @@ final class GrantReader {
         if (fields == null) {
             throw malformed("the response body is not a JSON object");
         }
-        AccessToken access = new AccessToken(requireSecret(fields, "access_token"));
+        AccessToken access = new AccessToken(requireB64Token(requireSecret(fields, "access_token"), "access_token"));
 
         Object type = fields.get("token_type");
         if (type != null && (!(type instanceof String t) || !t.equalsIgnoreCase("bearer"))) {
@@ -57,7 +71,7 @@ final class GrantReader {
 
         Optional<RefreshToken> refresh = Optional.empty();
         if (fields.get("refresh_token") != null || call == TokenCall.LOGIN) {
-            refresh = Optional.of(new RefreshToken(requireSecret(fields, "refresh_token")));
+            refresh = Optional.of(new RefreshToken(requireVisibleAscii(requireSecret(fields, "refresh_token"), "refresh_token")));
         }
         return new TokenGrant(access, "bearer", expiresAt, refresh);
     }
@@ -81,6 +95,50 @@ final class GrantReader {
             }
         }
         return s;
+    }
+
+    /** {@code s} if it is an RFC 6750 {@code b64token} of an accepted length. */
+    private static String requireB64Token(String s, String name) {
+        requireLength(s, name);
+        int i = 0;
+        while (i < s.length() && isB64TokenChar(s.charAt(i))) {
+            i++;
+        }
+        int body = i;
+        while (i < s.length() && s.charAt(i) == '=') {
+            i++;
+        }
+        if (i < s.length()) {
+            throw malformed(name + " is not an RFC 6750 b64token: character at index " + i + " is not allowed");
+        }
+        if (body == 0) {
+            throw malformed(name + " is not an RFC 6750 b64token: it is only padding");
+        }
+        return s;
+    }
+
+    /** {@code s} if it holds only visible ASCII ({@code %x21-7E}) and has an accepted length. */
+    private static String requireVisibleAscii(String s, String name) {
+        requireLength(s, name);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw malformed(name + " must be visible ASCII without spaces: character at index " + i + " is not");
+            }
+        }
+        return s;
+    }
+
+    private static void requireLength(String s, String name) {
+        if (s.length() < MIN_TOKEN_LENGTH || s.length() > MAX_TOKEN_LENGTH) {
+            throw malformed(name + " is " + s.length() + " characters long; " + MIN_TOKEN_LENGTH + ".." + MAX_TOKEN_LENGTH
+                    + " are accepted");
+        }
+    }
+
+    private static boolean isB64TokenChar(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 
     private static TokenException malformed(String detail) {

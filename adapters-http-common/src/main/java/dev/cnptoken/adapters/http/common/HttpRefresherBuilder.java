@@ -33,6 +33,12 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Read timeout unless configured. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The deadline of one whole call unless configured: connecting, sending, waiting and reading the
+     * whole answer. A server that trickles its answer cannot hold a call (and the engine's lease)
+     * longer than this.
+     */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
     /** The largest response body read unless configured: 64 KiB (token answers are about 1 KiB). */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -43,8 +49,10 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
     private URI baseUrl;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private TrustMaterial trust;
     private InetSocketAddress proxy;
+    private ProxyCredentials proxyCredentials;
     private boolean allowPlainHttp;
     private String userAgent;
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -100,6 +108,17 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
     }
 
     /**
+     * The deadline of one whole call, default 30 s: connecting, sending the request, waiting for the
+     * answer and reading all of it. Unlike the read timeout (the longest silence), it also ends a
+     * call whose answer arrives one byte at a time; the call then fails as {@code
+     * Failure.Unavailable} naming the deadline, and the exchange is cancelled.
+     */
+    public final B callTimeout(Duration timeout) {
+        this.callTimeout = positive(timeout, "callTimeout");
+        return self();
+    }
+
+    /**
      * Trust exactly the certificates in this loaded key store instead of the JVM's default.
      * Exclusive with the other trust options.
      */
@@ -149,6 +168,19 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
     }
 
     /**
+     * Authenticate to the proxy with HTTP Basic ({@code Proxy-Authorization}) as {@code username}.
+     * Needs {@link #proxy(InetSocketAddress)} too. The password is copied here (the caller may clear
+     * its array) and never shown by {@code toString()} or in a message.
+     *
+     * @throws IllegalArgumentException for a blank user name, one with {@code ':'} or a control
+     *     character, or a password with a control character
+     */
+    public final B proxyAuthentication(String username, char[] password) {
+        this.proxyCredentials = new ProxyCredentials(username, password);
+        return self();
+    }
+
+    /**
      * Allow a plain {@code http://} base URL to a host that is not loopback (the credential and
      * tokens then cross the network unencrypted). Default false; loopback is always allowed.
      */
@@ -185,7 +217,7 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
     /**
      * Creates the refresher and its HTTP client.
      *
-     * @throws IllegalStateException when no base URL is set
+     * @throws IllegalStateException when no base URL is set, or proxy authentication without a proxy
      * @throws IllegalArgumentException for a base URL that is not acceptable
      */
     public final R build() {
@@ -193,8 +225,12 @@ public abstract class HttpRefresherBuilder<B extends HttpRefresherBuilder<B, R>,
             throw new IllegalStateException("baseUrl is required (e.g. " + refresherName + ".GLOBAL_BASE_URL)");
         }
         URI checked = BaseUrls.check(baseUrl, allowPlainHttp);
-        return create(new HttpSettings(checked, connectTimeout, readTimeout,
+        if (proxyCredentials != null && proxy == null) {
+            throw new IllegalStateException("proxyAuthentication needs a proxy");
+        }
+        return create(new HttpSettings(checked, connectTimeout, readTimeout, callTimeout,
                 trust != null ? trust : TrustMaterial.jvmDefault(), Optional.ofNullable(proxy),
+                Optional.ofNullable(proxyCredentials),
                 userAgent != null ? userAgent : "cnp-token/" + VERSION + " (" + library + ")", maxResponseBytes, clock));
     }
 

@@ -10,28 +10,34 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The checked settings of an HTTP token refresher, as {@link HttpRefresherBuilder#build()} hands
- * them to the adapter: base URL (absolute, no trailing slash), timeouts, TLS trust, proxy, {@code
- * User-Agent}, response cap and clock. Immutable. Holds no secret.
+ * them to the adapter: base URL (absolute, no trailing slash), timeouts, TLS trust, proxy and its
+ * credentials, {@code User-Agent}, response cap and clock. Immutable. The only secret it holds is the
+ * proxy password, inside {@link ProxyCredentials}, which {@link #toString()} never shows.
  */
 public final class HttpSettings {
     private final URI baseUrl;
     private final String hostPort;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration callTimeout;
     private final TrustMaterial trust;
     private final Optional<InetSocketAddress> proxy;
+    private final Optional<ProxyCredentials> proxyCredentials;
     private final String userAgent;
     private final int maxResponseBytes;
     private final Clock clock;
 
-    HttpSettings(URI baseUrl, Duration connectTimeout, Duration readTimeout, TrustMaterial trust,
-            Optional<InetSocketAddress> proxy, String userAgent, int maxResponseBytes, Clock clock) {
+    HttpSettings(URI baseUrl, Duration connectTimeout, Duration readTimeout, Duration callTimeout, TrustMaterial trust,
+            Optional<InetSocketAddress> proxy, Optional<ProxyCredentials> proxyCredentials, String userAgent,
+            int maxResponseBytes, Clock clock) {
         this.baseUrl = baseUrl;
         this.hostPort = BaseUrls.hostPort(baseUrl);
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.callTimeout = callTimeout;
         this.trust = trust;
         this.proxy = proxy;
+        this.proxyCredentials = proxyCredentials;
         this.userAgent = userAgent;
         this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;
@@ -55,6 +61,11 @@ public final class HttpSettings {
         return readTimeout;
     }
 
+    /** The deadline of one whole call: connect, send, wait and read the whole answer. */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
     /** A TLS context that trusts exactly the configured certificates (or the JVM's default). */
     public SSLContext sslContext() {
         return trust.sslContext();
@@ -68,6 +79,11 @@ public final class HttpSettings {
     /** The HTTP proxy, or empty for direct connections. */
     public Optional<InetSocketAddress> proxy() {
         return proxy;
+    }
+
+    /** The credentials for the proxy's Basic authentication, or empty for none. */
+    public Optional<ProxyCredentials> proxyCredentials() {
+        return proxyCredentials;
     }
 
     /** The {@code User-Agent} to send: the configured one or {@code cnp-token/<version> (<library>)}. */
@@ -85,10 +101,15 @@ public final class HttpSettings {
         return clock;
     }
 
-    /** Base URL, timeouts, trust and proxy, as an adapter's {@code toString()} shows them. */
+    /**
+     * Base URL, timeouts, trust and proxy, as an adapter's {@code toString()} shows them; of the
+     * proxy credentials only that there are some.
+     */
     @Override
     public String toString() {
-        return baseUrl + ", connect " + connectTimeout.toMillis() + " ms, read " + readTimeout.toMillis() + " ms, "
-                + trust + proxy.map(p -> ", proxy " + p.getHostString() + ":" + p.getPort()).orElse("");
+        return baseUrl + ", connect " + connectTimeout.toMillis() + " ms, read " + readTimeout.toMillis() + " ms, call "
+                + callTimeout.toMillis() + " ms, " + trust
+                + proxy.map(p -> ", proxy " + p.getHostString() + ":" + p.getPort()).orElse("")
+                + proxyCredentials.map(c -> " with basic authentication").orElse("");
     }
 }

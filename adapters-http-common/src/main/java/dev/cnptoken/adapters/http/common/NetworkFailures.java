@@ -18,9 +18,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * Translates I/O failures of a token call into {@link Failure.Unavailable}. The messages name the
- * kind of fault and the host, never a request or response body; the I/O exception is kept as the
- * cause (JDK and HTTP-client I/O messages carry no body).
+ * Translates I/O failures of a token call into {@link Failure.Unavailable}, and a proxy's refused
+ * authentication ({@link ProxyAuthenticationRefused}) into the same {@link Failure.Rejected} a 407
+ * answer gets. The messages name the kind of fault and the host, never a request or response body;
+ * the I/O exception is kept as the cause (JDK and HTTP-client I/O messages carry no body).
  */
 public final class NetworkFailures {
     private NetworkFailures() {}
@@ -30,7 +31,24 @@ public final class NetworkFailures {
      * names the kind of fault, the host and, for a timeout, the timeout.
      */
     public static TokenException of(TokenCall call, IOException e, HttpSettings settings) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProxyAuthenticationRefused) {
+                return new TokenException(FailureClassifier.proxyRefused(call), e);
+            }
+        }
         return of(call, e, settings.hostPort(), settings.connectTimeout(), settings.readTimeout());
+    }
+
+    /**
+     * The failure of {@code call} when its deadline ({@link HttpSettings#callTimeout()}) passed
+     * before the whole answer arrived: transient, naming the host and the deadline.
+     *
+     * @param cause what the HTTP client threw when the exchange was cancelled, or null
+     */
+    public static TokenException deadline(TokenCall call, Throwable cause, HttpSettings settings) {
+        String detail = TokenAnswers.where(call) + ": no complete answer from " + settings.hostPort()
+                + " within the call deadline of " + settings.callTimeout().toMillis() + " ms (callTimeout); the exchange was cancelled";
+        return new TokenException(new Failure.Unavailable(OptionalInt.empty(), Optional.empty(), detail), cause);
     }
 
     private static TokenException of(TokenCall call, IOException e, String hostPort, Duration connectTimeout, Duration readTimeout) {

@@ -25,6 +25,7 @@ public abstract class HttpTokenRefresherContract extends TokenRefresherContract 
                 .baseUrl(target.baseUrl())
                 .connectTimeout(target.connectTimeout())
                 .readTimeout(target.readTimeout())
+                .callTimeout(target.callTimeout())
                 .clock(target.clock());
         target.trustedCertificatePem().ifPresent(b::trustedCertificates);
         return b.build();

@@ -33,9 +33,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link TokenRefresher} over OpenFeign, on the JDK {@link HttpClient}, which honours the connect
- * and read timeouts, the TLS trust and the proxy set here. HTTP/1.1, redirects never followed, one
- * attempt per call (no Feign retryer), connections kept alive and reused, response bodies capped
- * while they arrive.
+ * and read timeouts, the TLS trust and the proxy set here; the call timeout is a deadline on the
+ * whole exchange, body included. HTTP/1.1, redirects never followed, one attempt per call (no Feign
+ * retryer), connections kept alive and reused, response bodies capped while they arrive.
+ *
+ * <p>Proxy authentication is sent preemptively as {@code Proxy-Authorization: Basic}. The JDK client
+ * drops Basic credentials from an HTTPS tunnel ({@code CONNECT}) unless the JVM runs with {@code
+ * -Djdk.http.auth.tunneling.disabledSchemes=} (its default is {@code Basic}); {@link Builder#build()}
+ * refuses proxy authentication with an {@code https} base URL without that setting, saying so.
  *
  * <p>Build one with {@link #builder()}. Thread-safe. After {@link #close()} calls throw {@link
  * IllegalStateException}.
@@ -51,6 +56,9 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
     public static final Duration DEFAULT_READ_TIMEOUT = HttpRefresherBuilder.DEFAULT_READ_TIMEOUT;
     /** The largest response body read unless configured: 64 KiB (token answers are about 1 KiB). */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = HttpRefresherBuilder.DEFAULT_MAX_RESPONSE_BYTES;
+
+    /** The JDK networking property that lists the authentication schemes left out of proxy tunnels. */
+    static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FeignTokenRefresher.class);
 
@@ -71,12 +79,14 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
                 .sslContext(settings.sslContext());
         settings.proxy().ifPresent(p -> http.proxy(ProxySelector.of(p)));
         this.api = Feign.builder()
-                .client(new JdkHttpClientFeignClient(http.build(), settings.maxResponseBytes()))
+                .client(new JdkHttpClientFeignClient(http.build(), settings.maxResponseBytes(), settings.callTimeout()))
                 .options(new Request.Options(settings.connectTimeout(), settings.readTimeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
                 .logLevel(Logger.Level.NONE)
                 .encoder(new FormEncoder())
                 .requestInterceptor(t -> t.headerLiteral("User-Agent", userAgent))
+                .requestInterceptor(t -> settings.proxyCredentials()
+                        .ifPresent(c -> t.headerLiteral("Proxy-Authorization", c.basicHeaderValue())))
                 .target(FortiCnpAuthApi.class, settings.baseUrl().toString());
     }
 
@@ -125,6 +135,9 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
         } catch (FeignException e) {
             // Feign wraps I/O faults (RetryableException) and failed reads; neither exception may
             // cross the port: it holds the request, body included
+            if (e.getCause() instanceof JdkHttpClientFeignClient.DeadlineExceeded deadline) {
+                throw NetworkFailures.deadline(call, deadline, settings);
+            }
             if (e.getCause() instanceof IOException io) {
                 throw NetworkFailures.of(call, io, settings);
             }
@@ -182,7 +195,29 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
 
         @Override
         protected FeignTokenRefresher create(HttpSettings settings) {
+            if (settings.proxyCredentials().isPresent() && settings.baseUrl().getScheme().equals("https")
+                    && basicDisabledForTunnels(System.getProperty(TUNNELING_DISABLED_SCHEMES))) {
+                throw new IllegalArgumentException("proxyAuthentication with an https base URL: the JDK HttpClient drops Basic"
+                        + " proxy credentials from CONNECT tunnels unless the JVM runs with -D" + TUNNELING_DISABLED_SCHEMES
+                        + "= ; set it, or use RetrofitTokenRefresher");
+            }
             return new FeignTokenRefresher(settings);
+        }
+
+        /**
+         * Whether the JDK client leaves Basic out of {@code CONNECT}: unless the property is set
+         * without {@code Basic}, its default in {@code net.properties} is {@code Basic}.
+         */
+        static boolean basicDisabledForTunnels(String property) {
+            if (property == null) {
+                return true;
+            }
+            for (String scheme : property.split(",")) {
+                if (scheme.strip().equalsIgnoreCase("basic")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.cnptoken.adapters.http.common.Credentials;
 import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.adapters.http.common.HttpSettings;
 import dev.cnptoken.adapters.http.common.NetworkFailures;
+import dev.cnptoken.adapters.http.common.ProxyAuthenticationRefused;
 import dev.cnptoken.adapters.http.common.TokenAnswers;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.ResponseBody;
+import okhttp3.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import retrofit2.Call;
@@ -33,7 +36,10 @@ import retrofit2.Retrofit;
 /**
  * {@link TokenRefresher} over Retrofit on OkHttp. HTTP/1.1 or HTTP/2 as the server offers,
  * redirects never followed, one attempt per call (OkHttp's silent retry on connection failure is
- * off), connections pooled and reused, every response body capped while it is read.
+ * off), connections pooled and reused, every response body capped while it is read (inside the
+ * call, so OkHttp's call timeout bounds the whole exchange, body included). Proxy authentication is
+ * Basic, sent when the proxy asks (a {@code CONNECT} is asked preemptively by OkHttp); a second 407
+ * ends the call as the proxy's refusal.
  *
  * <p>Build one with {@link #builder()}. Thread-safe. {@link #close()} empties the connection pool
  * and stops OkHttp's threads; calls after that throw {@link IllegalStateException}.
@@ -65,6 +71,7 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.readTimeout())
+                .callTimeout(settings.callTimeout())
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
@@ -72,6 +79,8 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
                 .sslSocketFactory(settings.sslContext().getSocketFactory(), settings.trustManager())
                 .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", userAgent).build()))
                 .addInterceptor(new BodyCap(settings.maxResponseBytes()));
+        // also without a configured proxy: a 407 from the JVM's default proxy is reported as such
+        ok.proxyAuthenticator(new ProxyBasicAuth(settings));
         settings.proxy().ifPresent(p -> ok.proxy(new Proxy(Proxy.Type.HTTP, p)));
         this.client = ok.build();
         this.service = new Retrofit.Builder()
@@ -98,6 +107,35 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
     public TokenGrant refresh(RefreshToken refreshToken) {
         Objects.requireNonNull(refreshToken, "refreshToken == null");
         return call(TokenCall.REFRESH, () -> service.refresh(TokenCall.REFRESH.grantType(), refreshToken.value()));
+    }
+
+    /**
+     * Answers a proxy's 407 with the configured Basic credentials, once; a second 407, or one when no
+     * credentials are configured, ends the call with {@link ProxyAuthenticationRefused}. OkHttp
+     * also asks before every {@code CONNECT} with a made-up 407 ({@code Proxy-Authenticate:
+     * OkHttp-Preemptive}): then the credentials are sent at once, or nothing is.
+     */
+    private static final class ProxyBasicAuth implements okhttp3.Authenticator {
+        private final HttpSettings settings;
+
+        ProxyBasicAuth(HttpSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Request authenticate(Route route, okhttp3.Response response) throws IOException {
+            boolean preemptive = "OkHttp-Preemptive".equalsIgnoreCase(response.header("Proxy-Authenticate"));
+            if (preemptive && settings.proxyCredentials().isEmpty()) {
+                return null;
+            }
+            boolean sent = response.request().header("Proxy-Authorization") != null;
+            if (sent || settings.proxyCredentials().isEmpty() || response.code() != 407) {
+                throw new ProxyAuthenticationRefused(sent);
+            }
+            return response.request().newBuilder()
+                    .header("Proxy-Authorization", settings.proxyCredentials().get().basicHeaderValue())
+                    .build();
+        }
     }
 
     private interface CallFactory {
@@ -128,9 +166,14 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
     }
 
     private Response<ResponseBody> execute(TokenCall call, CallFactory factory) {
+        Call<ResponseBody> pending = factory.create();
         try {
-            return factory.create().execute();
+            return pending.execute();
         } catch (IOException e) {
+            if (pending.isCanceled()) {
+                // only OkHttp's call timeout cancels a call here
+                throw NetworkFailures.deadline(call, e, settings);
+            }
             throw NetworkFailures.of(call, e, settings);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // OkHttp or Retrofit refusing a request it cannot build; its message may quote a value
