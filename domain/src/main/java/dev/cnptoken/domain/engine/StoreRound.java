@@ -134,8 +134,10 @@ final class StoreRound {
         }
         Optional<FailureNote> note = theirs.lastFailure();
         if (theirs.lease().isEmpty() && note.isPresent() && !note.get().at().isBefore(now)) {
-            TokenException shared = new TokenException(new Failure.Unavailable(OptionalInt.empty(), Optional.empty(),
-                    "the refresh by another instance failed: " + note.get().detail()));
+            // A permanent failure stays permanent (and keeps its exit code); a transient one is shared as such.
+            Failure recorded = note.get().failure();
+            TokenException shared = new TokenException(recorded.retryable() ? new Failure.Unavailable(OptionalInt.empty(),
+                    Optional.empty(), "the refresh by another instance failed: " + note.get().detail()) : recorded);
             return Optional.of(failed(slot, shared, note.get().nextAttemptAt()));
         }
         return Optional.empty();

@@ -737,6 +737,30 @@ class TokenEngineTest {
     }
 
     @Test
+    void sharesAPermanentFailureOfTheLeaseHolderAsPermanent() {
+        TokenEngine waiter = engineBuilder(0.5).instanceId("waiter").build();
+        waiter.currentToken(ACME);
+        clock.advance(Duration.ofMinutes(31));
+        VersionedState current = store.read(ACME).orElseThrow();
+        store.compareAndSet(ACME, current.version(), current.state().withLease(new Lease("holder", clock.instant().plusSeconds(30))));
+        Failure rejected = new Failure.Rejected(Failure.Subject.REFRESH_TOKEN, OptionalInt.of(400), Optional.of("invalid_grant"),
+                "the refresh token was refused; no API credential is configured to log in again");
+        AtomicBoolean failed = new AtomicBoolean();
+        store.beforeRead(n -> {
+            if (clock.instant().isAfter(T0.plus(Duration.ofMinutes(31)).plusSeconds(2)) && failed.compareAndSet(false, true)) {
+                VersionedState leased = store.delegate.read(ACME).orElseThrow();
+                store.delegate.compareAndSet(ACME, leased.version(), leased.state().failed(
+                        dev.cnptoken.domain.FailureNote.of(rejected, clock.instant(), clock.instant().plus(Duration.ofMinutes(5)))));
+            }
+        });
+
+        assertThatThrownBy(() -> waiter.currentToken(ACME)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.failure()).isInstanceOf(Failure.Rejected.class));
+        assertThat(fortiCnp.refreshes()).isZero();
+        assertThat(waiter.health(ACME).nextAttemptAt()).isPresent();
+    }
+
+    @Test
     void rejectsAGrantThatIsAlreadyExpiredAndKeepsTheLastGoodState() {
         TokenEngine engine = engine();
         AccessToken good = engine.currentToken(ACME);
