@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     "",
     "An account is due when its access token is within the refresh margin, or falls within it before "
         + "--due-within has passed: set that to the job's interval. 'concurrency' accounts are refreshed at "
-        + "once. Safe to run as several processes at once: a lease in the store keeps them apart. Prints "
+        + "once, and an account that fails transiently is retried for up to --max-wait. Safe to run as several processes at once: a lease in the store keeps them apart. Prints "
         + "one line per account and exits with the most serious outcome's code."
 }, footerHeading = "%nExamples:%n", footer = {
     "  */5 * * * *  cnp-token rotate --due-within 5m       (a crontab line)",
@@ -50,12 +50,18 @@ final class RotateCommand implements Callable<Integer> {
             description = "also refresh what falls due within this time; set it to the job's interval (default: ${DEFAULT-VALUE})")
     String dueWithin;
 
+    @Option(names = "--max-wait", paramLabel = "DURATION",
+            description = "keep retrying an account that fails transiently for up to this long, following the backoff and"
+                    + " Retry-After, but not past the expiry of its token; 0s for one attempt (default: max_wait, 1m)")
+    String maxWait;
+
     @Override
     public Integer call() {
         if (all && !accounts.noneNamed()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "use --account or --all, not both");
         }
         Duration horizon = Durations.parse(spec.commandLine(), "--due-within", dueWithin);
+        Duration wait = maxWait == null ? null : Durations.parse(spec.commandLine(), "--max-wait", maxWait);
         AppConfig config = root.config();
         try (AppRuntime runtime = root.runtime(config)) {
             List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
@@ -63,7 +69,8 @@ final class RotateCommand implements Callable<Integer> {
                 root.io.err().println("cnp-token: no accounts: configure 'accounts' or log one in with 'cnp-token login'");
                 return ExitCode.CONFIG.code();
             }
-            RotateJob job = new RotateJob(runtime.engine(), runtime.store(), runtime.credentials(), runtime.clock(), config.concurrency());
+            RotateJob job = new RotateJob(runtime.engine(), runtime.store(), runtime.credentials(), runtime.clock(), config.concurrency(),
+                    root.io.sleeper(), wait == null ? config.maxWait() : wait);
             RotateJob.Report report = job.run(targets, force, horizon, dryRun);
             for (RotateJob.AccountResult r : report.accounts()) {
                 StringBuilder line = new StringBuilder(String.format("%-24s %-14s", r.account(), r.action()));
@@ -71,8 +78,9 @@ final class RotateCommand implements Callable<Integer> {
                 r.failure().ifPresent(f -> line.append(" ").append(f.describe()));
                 root.io.out().println(line.toString().stripTrailing());
             }
+            String still = report.exit() == ExitCode.TRANSIENT ? ": still failing; valid tokens keep being served" : "";
             root.io.out().println("rotate: " + report.accounts().size() + " accounts, exit " + report.exit().code()
-                    + " (" + report.exit().name().toLowerCase(java.util.Locale.ROOT) + ") at " + Instant.now(runtime.clock()));
+                    + " (" + report.exit().name().toLowerCase(java.util.Locale.ROOT) + ") at " + Instant.now(runtime.clock()) + still);
             return report.exit().code();
         }
     }

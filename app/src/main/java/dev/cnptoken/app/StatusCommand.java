@@ -6,6 +6,7 @@ import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.job.ExitCode;
 import dev.cnptoken.app.wiring.AppRuntime;
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
     "Shows each account's token expiry, last refresh and last error.",
     "",
     "Per account, from the store: access-token expiry, refresh-token age and expiry, last refresh, "
-        + "last error class, lease. Never a secret. Exit 0 when every account holds a valid token."
+        + "last error class, lease. Never a secret. Exit 0 when every account holds a valid token, 5 when an account's last refresh was rejected (a "
+        + "human must act), 4 when a token has expired."
 }, footerHeading = "%nExamples:%n", footer = {
     "  cnp-token status",
     "  cnp-token status --account acme --json | jq '.accounts[0].access_expires_in_s'"
@@ -64,8 +66,11 @@ final class StatusCommand implements Callable<Integer> {
                         row.put("state", "not_logged_in");
                         codes.add(ExitCode.CONFIG);
                     } else {
-                        describe(row, v.get().state(), runtime.engine(), now);
-                        if (!v.get().state().accessValidAt(now)) {
+                        TokenState state = v.get().state();
+                        describe(row, state, runtime.engine(), now);
+                        if (needsHuman(state)) {
+                            codes.add(ExitCode.REJECTED);
+                        } else if (!state.accessValidAt(now)) {
                             codes.add(ExitCode.TRANSIENT);
                         }
                     }
@@ -91,6 +96,14 @@ final class StatusCommand implements Callable<Integer> {
             }
             return ExitCode.worst(codes).code();
         }
+    }
+
+    /**
+     * Whether the last failure was a rejection: a dead refresh token with no credential to log in
+     * again, or a refused credential. The engine cannot recover by itself; a human must act.
+     */
+    private static boolean needsHuman(TokenState s) {
+        return s.lastFailure().map(f -> f.failure() instanceof Failure.Rejected).orElse(false);
     }
 
     private static void describe(Map<String, Object> row, TokenState s, TokenEngine engine, Instant now) {

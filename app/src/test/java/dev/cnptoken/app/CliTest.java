@@ -197,12 +197,87 @@ class CliTest {
     void exitsWith4WhenFortiCnpFailsTransiently() {
         CliRunner cli = cli("retrofit", "file");
         runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
-        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH, FortiCnpFault.answer(503, "text/html", "<html>down</html>"));
+        // down for longer than the run's budget (1 minute by default) retries for
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH, FortiCnpFault.answer(503, "text/html", "<html>down</html>"), 100);
 
         CliRunner.Result r = run(cli, "rotate", "--force");
 
         assertThat(r.exit()).isEqualTo(4);
-        assertThat(r.out()).contains("unavailable, HTTP 503");
+        assertThat(r.out()).contains("unavailable, HTTP 503").contains("still failing; valid tokens keep being served");
+    }
+
+    static Stream<String> transports() {
+        return Stream.of("feign", "retrofit");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void rotateRetriesAShortOutageWithinTheRunHonouringRetryAfter(String transport) {
+        CliRunner cli = cli(transport, "file");
+        runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH,
+                FortiCnpFault.answer(503, "text/plain", "busy").withRetryAfter("1"), 2);
+
+        CliRunner.Result r = run(cli, "rotate", "--force");
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("acme\\s+refreshed");
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(3);
+        assertThat(cli.sleeps()).hasSize(2).allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void rotateGivesUpWithExit4WithoutWaitingARetryAfterLongerThanItsBudget(String transport) {
+        CliRunner cli = cli(transport, "file");
+        runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH,
+                FortiCnpFault.answer(503, "text/plain", "busy").withRetryAfter("30"), 5);
+
+        CliRunner.Result r = run(cli, "rotate", "--force", "--max-wait", "10s");
+
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.out()).contains("still failing");
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(1);
+        assertThat(cli.sleeps()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void rotateDoesNotRetryAPermanentFailure(String transport) {
+        CliRunner cli = cli(transport, "file");
+        runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH, FortiCnpFault.oauthError(400, "invalid_request", "bad request"), 5);
+
+        CliRunner.Result r = run(cli, "rotate", "--force");
+
+        assertThat(r.exit()).isEqualTo(5);
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(1);
+        assertThat(cli.sleeps()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void tokenRetriesAShortOutageWhenItMustRefresh(String transport) {
+        CliRunner cli = cli(transport, "file");
+        runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
+        clock.advance(Duration.ofMinutes(31)); // the held token has expired
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH,
+                FortiCnpFault.answer(503, "text/plain", "busy").withRetryAfter("1"), 2);
+
+        CliRunner.Result token = cli.run("token", "--account", "acme");
+
+        assertThat(token.exit()).as(token.err()).isZero();
+        assertThat(simulator.isLive(new AccessToken(token.out().strip()))).isTrue();
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(3);
+        results.add(new CliRunner.Result(token.exit(), "", token.err()));
+
+        simulator.injectFault(FortiCnpSimulator.Endpoint.REFRESH,
+                FortiCnpFault.answer(503, "text/plain", "busy").withRetryAfter("1"), 100);
+        clock.advance(Duration.ofMinutes(31));
+        CliRunner.Result down = run(cli, "token", "--account", "acme", "--max-wait", "5s");
+        assertThat(down.exit()).isEqualTo(4);
+        assertThat(down.out()).isEmpty();
     }
 
     @Test
@@ -227,6 +302,33 @@ class CliTest {
 
         assertThat(r.exit()).isEqualTo(5);
         assertThat(r.out()).contains("no API credential");
+        assertThat(r.err()).contains("action=");
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(1);
+
+        // a human must act: status says so, and the next run does not try the dead refresh token again
+        assertThat(run(cli, "status").exit()).isEqualTo(5);
+        CliRunner.Result again = run(cli, "rotate");
+        assertThat(again.exit()).isEqualTo(5);
+        assertThat(again.out()).containsPattern("acme\\s+backing_off");
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(1);
+    }
+
+    @Test
+    void aTooLargeExpirySkewKeepsTheRotatedRefreshTokenAndExitsWith3() {
+        simulator.close();
+        simulator = FortiCnpSimulator.builder().clock(clock).port(0).credential(credential)
+                .accessTokenLifetime(Duration.ofMinutes(4)).rotateRefreshTokens(true).start();
+        runWithInput(cli("feign", "file"), credential.value(), "login", "--account", "acme", "--credential-stdin");
+
+        // 4-minute tokens against a 5-minute skew: the refresh is made and its new refresh token must be kept
+        CliRunner.Result skewed = run(cli("feign", "file").env("CNP_EXPIRY_SKEW", "5m"), "rotate", "--force");
+        assertThat(skewed.exit()).as(skewed.out() + skewed.err()).isEqualTo(3);
+        assertThat(skewed.out()).contains("expiry skew");
+        assertThat(simulator.requestCount(FortiCnpSimulator.Endpoint.REFRESH)).isEqualTo(1);
+
+        CliRunner.Result fixed = run(cli("feign", "file"), "rotate", "--force");
+        assertThat(fixed.exit()).as(fixed.out() + fixed.err()).isZero();
+        assertThat(fixed.out()).containsPattern("acme\\s+refreshed");
     }
 
     @Test

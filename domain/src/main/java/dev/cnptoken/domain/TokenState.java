@@ -99,7 +99,7 @@ public record TokenState(
     public TokenState toStoredPrecision() {
         return new TokenState(accessToken, tokenType, millis(accessExpiresAt), refreshToken, millis(refreshIssuedAt),
                 millis(updatedAt), credential, lease.map(l -> new Lease(l.owner(), millis(l.until()))),
-                lastFailure.map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()))));
+                lastFailure.map(f -> new FailureNote(f.kind(), f.detail(), millis(f.at()), f.nextAttemptAt().map(TokenState::millis))));
     }
 
     private static Instant millis(Instant instant) {

@@ -93,7 +93,8 @@ public abstract class TokenStoreContract {
                 T0,
                 Optional.of(Sentinels.credential()),
                 Optional.of(new Lease("host-a/1234/9f8e", T0.plusSeconds(30))),
-                Optional.of(new FailureNote("unavailable", "unavailable, HTTP 503: refresh answered HTTP 503", T0.minusSeconds(5))));
+                Optional.of(new FailureNote("unavailable", "unavailable, HTTP 503: refresh answered HTTP 503", T0.minusSeconds(5),
+                        Optional.of(T0.plusSeconds(25)))));
     }
 
     /** A state with no optional field set. */

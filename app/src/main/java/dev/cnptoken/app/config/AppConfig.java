@@ -2,6 +2,7 @@ package dev.cnptoken.app.config;
 
 import dev.cnptoken.domain.AccountId;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,10 +23,16 @@ public final class AppConfig {
     /** Log output formats. */
     public enum LogFormat { TEXT, JSON }
 
+    /** How long {@code rotate} and {@code token} keep retrying a transient failure, by default. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(1);
+    /** Longer than this and a run outlasts any sensible job interval. */
+    static final Duration MAX_MAX_WAIT = Duration.ofHours(1);
+
     private final ConfigSources sources;
     private final StoreKind store;
     private final List<AccountId> accounts;
     private final int concurrency;
+    private final Duration maxWait;
     private final LogFormat logFormat;
     private final FortiCnpConfig forticnp;
     private final EngineConfig engine;
@@ -41,6 +48,7 @@ public final class AppConfig {
         this.store = p.choice(Key.STORE, StoreKind.class, StoreKind.FILE);
         this.accounts = accounts(p);
         this.concurrency = p.integer(Key.CONCURRENCY, 4, 1, 256);
+        this.maxWait = p.duration(Key.MAX_WAIT, DEFAULT_MAX_WAIT, Duration.ZERO, MAX_MAX_WAIT);
         this.logFormat = p.choice(Key.LOG_FORMAT, LogFormat.class, LogFormat.TEXT);
         this.forticnp = FortiCnpConfig.from(p);
         this.engine = EngineConfig.from(p, forticnp.callTimeout());
@@ -98,6 +106,11 @@ public final class AppConfig {
     /** {@code rotate} and {@code run}: accounts refreshed at once. */
     public int concurrency() {
         return concurrency;
+    }
+
+    /** {@code rotate} and {@code token}: how long one run keeps retrying an account that fails transiently. */
+    public Duration maxWait() {
+        return maxWait;
     }
 
     public LogFormat logFormat() {

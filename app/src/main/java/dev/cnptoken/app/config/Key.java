@@ -53,6 +53,7 @@ public enum Key {
     MAX_RETRY_AFTER("longest Retry-After honoured", false),
     LEASE_DURATION("how long a refresh lease holds", false),
     CONCURRENCY("rotate: accounts refreshed at once", false),
+    MAX_WAIT("rotate and token: how long one run keeps retrying a transiently failing account", false),
     LISTEN("run: address of /healthz and /metrics, host:port", false),
     LOG_FORMAT("log format: text | json", false);
 

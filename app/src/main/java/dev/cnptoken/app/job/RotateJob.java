@@ -5,6 +5,7 @@ import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.VersionedState;
 import dev.cnptoken.domain.engine.RefreshOutcome;
+import dev.cnptoken.domain.engine.Sleeper;
 import dev.cnptoken.domain.engine.TokenEngine;
 import dev.cnptoken.domain.port.CredentialSource;
 import dev.cnptoken.domain.port.TokenStore;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass over a set of accounts: each that is due (or falls due within the horizon, or all with
- * force) is refreshed, a bounded number at a time. Safe to run as several processes at once: the
- * engine's leases make each refresh happen once.
+ * force) is refreshed, a bounded number at a time, and retried within the run while it fails
+ * transiently. Safe to run as several processes at once: the engine's leases make each refresh
+ * happen once.
  */
 public final class RotateJob {
     private static final Logger LOG = LoggerFactory.getLogger("cnp-token.rotate");
@@ -46,8 +48,22 @@ public final class RotateJob {
     private final CredentialSource credentials;
     private final Clock clock;
     private final int concurrency;
+    /** Retries each account's transient failures within the run. */
+    private final PatientRefresh patience;
 
+    /** A job that makes one attempt per account and does not retry within the run. */
     public RotateJob(TokenEngine engine, TokenStore store, CredentialSource credentials, Clock clock, int concurrency) {
+        this(engine, store, credentials, clock, concurrency, Sleeper.SYSTEM, Duration.ZERO);
+    }
+
+    /**
+     * A job that retries an account's transient failures within the run, following the engine's
+     * backoff, for at most {@code maxWait} per account (see {@link PatientRefresh}).
+     *
+     * @param sleeper how to wait for the next attempt
+     */
+    public RotateJob(TokenEngine engine, TokenStore store, CredentialSource credentials, Clock clock, int concurrency,
+            Sleeper sleeper, Duration maxWait) {
         this.engine = Objects.requireNonNull(engine, "engine == null");
         this.store = Objects.requireNonNull(store, "store == null");
         this.credentials = Objects.requireNonNull(credentials, "credentials == null");
@@ -56,6 +72,7 @@ public final class RotateJob {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
         this.concurrency = concurrency;
+        this.patience = new PatientRefresh(engine, clock, sleeper, maxWait);
     }
 
     /**
@@ -87,7 +104,7 @@ public final class RotateJob {
     }
 
     private AccountResult rotate(AccountId account, boolean force, Duration horizon) {
-        RefreshOutcome o = engine.refresh(account, force, horizon);
+        RefreshOutcome o = patience.refresh(account, force, horizon);
         String action = o.result().name().toLowerCase(java.util.Locale.ROOT);
         // The engine has logged what happened; the command prints the per-account result.
         ExitCode exit = o.failure().map(ExitCode::of).orElse(o.result().fresh() ? ExitCode.OK : ExitCode.TRANSIENT);

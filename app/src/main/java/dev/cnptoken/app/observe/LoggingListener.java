@@ -20,8 +20,7 @@ public final class LoggingListener implements TokenEventListener {
                     e.account(), e.reason(), e.expiresAt(), e.latency().toMillis());
         } else if (event instanceof TokenEvent.Failed e) {
             Failure f = e.failure();
-            String hint = f instanceof Failure.Rejected r && r.needsHuman()
-                    ? " action=\"a human must renew the API credential or fix the configuration, then run cnp-token login\"" : "";
+            String hint = action(f);
             LOG.warn("account={} event=refresh_failed kind={} retryable={} consecutive={} retry_in_s={} serving_stale={} detail=\"{}\"{}",
                     e.account(), f.kind(), f.retryable(), e.consecutiveFailures(), e.retryIn().toSeconds(), e.servingStale(),
                     f.describe(), hint);
@@ -36,5 +35,18 @@ public final class LoggingListener implements TokenEventListener {
         } else if (event instanceof TokenEvent.LeaseTakenOver e) {
             LOG.warn("account={} event=lease_taken_over previous_owner={} lapsed_at={}", e.account(), e.previousOwner(), e.lapsedAt());
         }
+    }
+
+    /** What a human must do about a failure the engine cannot get past by itself, as an {@code action=} field; empty otherwise. */
+    private static String action(Failure f) {
+        if (!(f instanceof Failure.Rejected r)) {
+            return "";
+        }
+        if (r.needsHuman()) {
+            return " action=\"a human must renew the API credential or fix the configuration, then run cnp-token login\"";
+        }
+        // The engine only reports a rejected refresh token when it had no credential to log in again with.
+        return " action=\"the refresh token is dead and no API credential is configured: run cnp-token login, or provide the"
+                + " credential (CNP_CREDENTIAL_<ACCOUNT>, credential_dir, or login --keep-credential) so the engine logs in again\"";
     }
 }

@@ -99,6 +99,15 @@ class AppConfigTest {
     }
 
     @Test
+    void maxWaitDefaultsToAMinuteAndIsBoundedToAnHour() {
+        assertThat(load().maxWait()).isEqualTo(Duration.ofMinutes(1));
+        env.put("CNP_MAX_WAIT", "0s");
+        assertThat(load().maxWait()).isEqualTo(Duration.ZERO);
+        env.put("CNP_MAX_WAIT", "2h");
+        assertThat(refusal()).startsWith("max_wait (from CNP_MAX_WAIT)");
+    }
+
+    @Test
     void findsTheFirstFileOnTheSearchPath() throws IOException {
         Path second = file("second.yaml", "transport: retrofit\n");
         AppConfig c = AppConfig.from(ConfigSources.load(env, flags, List.of(dir.resolve("first.yaml"), second)));

@@ -50,7 +50,7 @@ final class FortiCnpCalls {
             return logIn(credential.get(), "refresh token near end of life", now);
         }
         try {
-            return new Obtained(TokenCall.REFRESH, checked(refresher.refresh(state.refreshToken()), TokenCall.REFRESH, now), "");
+            return checked(TokenCall.REFRESH, refresher.refresh(state.refreshToken()), "", now);
         } catch (TokenException e) {
             if (!(e.failure() instanceof Failure.Rejected r) || r.subject() != Failure.Subject.REFRESH_TOKEN) {
                 throw e;
@@ -70,27 +70,45 @@ final class FortiCnpCalls {
 
     /** A login with {@code credential} at {@code now}, for {@code reason} (reported in {@link TokenEvent.LoggedIn}). */
     Obtained logIn(ApiCredential credential, String reason, Instant now) {
-        return new Obtained(TokenCall.LOGIN, checked(refresher.login(credential), TokenCall.LOGIN, now), reason);
+        return checked(TokenCall.LOGIN, refresher.login(credential), reason, now);
     }
 
-    /** Rejects a grant that is already expired (or nearly) or a login without a refresh token. */
-    private TokenGrant checked(TokenGrant grant, TokenCall call, Instant now) {
+    /**
+     * Rejects a grant that is missing, a login without a refresh token, and a grant whose access token
+     * is already expired (or nearly) and that carries no refresh token. A grant that does carry one is
+     * returned even when its access token is unusable, marked with why: the server may have retired
+     * the old refresh token, so the new one must be stored all the same.
+     */
+    private Obtained checked(TokenCall call, TokenGrant grant, String reason, Instant now) {
         if (grant == null) {
             throw new TokenException(new Failure.Malformed("the token refresher returned no grant"));
-        }
-        if (!grant.expiresAt().isAfter(now)) {
-            throw new TokenException(new Failure.Malformed("expires (" + grant.expiresAt()
-                    + ") is in the past; check the clock of this host"));
-        }
-        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
-            throw new TokenException(new Failure.Malformed("the new token lives " + Duration.between(now, grant.expiresAt()).toMillis()
-                    + " ms, not longer than the expiry skew (" + settings.expirySkew().toMillis()
-                    + " ms); lower the expiry skew or check the clock of this host"));
         }
         if (call == TokenCall.LOGIN && grant.refreshToken().isEmpty()) {
             throw new TokenException(new Failure.Malformed("the login answer carried no refresh_token"));
         }
-        return grant;
+        Optional<String> unusable = unusable(grant, now);
+        if (unusable.isEmpty()) {
+            return new Obtained(call, grant, reason, Optional.empty());
+        }
+        if (grant.refreshToken().isEmpty()) {
+            throw new TokenException(new Failure.Malformed(unusable.get()));
+        }
+        // The same answer will come every time: a setting or the clock is wrong, not the server.
+        return new Obtained(call, grant, reason, Optional.of(new Failure.NotConfigured(unusable.get()
+                + " (its new refresh token was stored)")));
+    }
+
+    /** Why the access token of {@code grant} cannot be handed out at {@code now}, if it cannot. */
+    private Optional<String> unusable(TokenGrant grant, Instant now) {
+        if (!grant.expiresAt().isAfter(now)) {
+            return Optional.of("expires (" + grant.expiresAt() + ") is in the past; check the clock of this host");
+        }
+        if (!grant.expiresAt().isAfter(now.plus(settings.expirySkew()))) {
+            return Optional.of("the new token lives " + Duration.between(now, grant.expiresAt()).toMillis()
+                    + " ms, not longer than the expiry skew (" + settings.expirySkew().toMillis()
+                    + " ms); lower the expiry skew or check the clock of this host");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -99,6 +117,8 @@ final class FortiCnpCalls {
      * @param call the call that got it
      * @param grant the checked grant
      * @param loginReason why a login was made (for {@link TokenEvent.LoggedIn}); empty for a refresh
+     * @param unusable why the access token cannot be handed out, when it cannot: the grant is stored
+     *     for its refresh token, and the cycle fails with this
      */
-    record Obtained(TokenCall call, TokenGrant grant, String loginReason) {}
+    record Obtained(TokenCall call, TokenGrant grant, String loginReason, Optional<Failure> unusable) {}
 }

@@ -5,6 +5,7 @@ import dev.cnptoken.domain.TokenState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides when a token falls due and how long to wait after a failure, as pure functions of the
@@ -80,6 +81,27 @@ final class SchedulePolicy {
             }
         }
         return delay;
+    }
+
+    /**
+     * When to try again after a failure at {@code now} whose backoff is {@code delay}: after the
+     * delay, but while a token that may be handed out until {@code validUntil} is held, no later than
+     * its last chance: a tenth of its remaining validity before {@code validUntil}. So a long
+     * {@code Retry-After} cannot let the token expire without one more attempt. Once the last chance
+     * is less than the backoff base away (it was taken, or the token is about to expire), the delay
+     * stands.
+     */
+    Instant nextAttemptAt(Instant now, Duration delay, Optional<Instant> validUntil) {
+        Instant afterDelay = now.plus(delay);
+        if (validUntil.isEmpty() || !now.isBefore(validUntil.get())) {
+            return afterDelay;
+        }
+        Duration remaining = Duration.between(now, validUntil.get());
+        Instant lastChance = validUntil.get().minus(remaining.dividedBy(10));
+        if (!afterDelay.isAfter(lastChance) || Duration.between(now, lastChance).compareTo(settings.backoffBase()) < 0) {
+            return afterDelay;
+        }
+        return lastChance;
     }
 
     private Duration exponential(int failures, double u) {

@@ -133,21 +133,37 @@ final class Slot {
     }
 
     /**
-     * Records a failed cycle at {@code now}: counts it, schedules the retry, and keeps serving a
+     * Records a failed cycle at {@code now}: counts it, schedules the retry (the backoff, but never
+     * so late, for a retryable failure, that a still-valid token expires without one more attempt), and keeps serving a
      * still-valid token until the retry. Returns the delay until the retry.
      */
     Duration failed(TokenException e, Instant now) {
-        Status before = status;
-        int failures = before.failures + 1;
+        int failures = status.failures + 1;
         Duration delay = policy.backoff(failures, e.failure(), random.getAsDouble());
-        Instant nextAttemptAt = now.plus(delay);
+        // Only a retry that can succeed is worth a last attempt before the held token expires.
+        Optional<Instant> validUntil = validUntil().filter(now::isBefore).filter(v -> e.failure().retryable());
+        return backOff(e, failures, policy.nextAttemptAt(now, delay, validUntil), now);
+    }
+
+    /**
+     * Records a failed cycle at {@code now} whose retry time another instance already chose and
+     * stored ({@code nextAttemptAt}), so that every instance waits for the same moment. Returns the
+     * delay until the retry.
+     */
+    Duration failedUntil(TokenException e, Instant nextAttemptAt, Instant now) {
+        return backOff(e, status.failures + 1, nextAttemptAt, now);
+    }
+
+    private Duration backOff(TokenException e, int failures, Instant nextAttemptAt, Instant now) {
+        Status before = status;
         Cached c = cached;
         boolean stillValid = c != null && now.toEpochMilli() < c.validUntil;
         if (c != null) {
             cached = new Cached(c.token, nextAttemptAt.toEpochMilli(), c.validUntil);
         }
         status = new Status(before.expiresAt, before.dueAt, stillValid, failures, e, nextAttemptAt);
-        return delay;
+        Duration delay = Duration.between(now, nextAttemptAt);
+        return delay.isNegative() ? Duration.ZERO : delay;
     }
 
     /** Another instance is refreshing: serve the held token from memory until {@code recheck}, then look again. */

@@ -87,6 +87,10 @@ final class StoreRound {
                     }
                     continue;
                 }
+                Optional<FailureNote> holdingOff = seen.state().lastFailure().filter(n -> n.holdsOffAt(now));
+                if (!force && holdingOff.isPresent()) {
+                    return backOffAsRecorded(slot, holdingOff.get(), now);
+                }
                 Optional<VersionedState> leased = takeLease(slot, seen, foreign, now);
                 if (leased.isPresent()) {
                     return callFortiCnpAndStore(slot, leased.get());
@@ -130,8 +134,11 @@ final class StoreRound {
         }
         Optional<FailureNote> note = theirs.lastFailure();
         if (theirs.lease().isEmpty() && note.isPresent() && !note.get().at().isBefore(now)) {
-            return Optional.of(failed(slot, new TokenException(new Failure.Unavailable(OptionalInt.empty(), Optional.empty(),
-                    "the refresh by another instance failed: " + note.get().detail()))));
+            // A permanent failure stays permanent (and keeps its exit code); a transient one is shared as such.
+            Failure recorded = note.get().failure();
+            TokenException shared = new TokenException(recorded.retryable() ? new Failure.Unavailable(OptionalInt.empty(),
+                    Optional.empty(), "the refresh by another instance failed: " + note.get().detail()) : recorded);
+            return Optional.of(failed(slot, shared, note.get().nextAttemptAt()));
         }
         return Optional.empty();
     }
@@ -167,13 +174,17 @@ final class StoreRound {
         TokenState next = obtained.call() == TokenCall.LOGIN
                 ? TokenState.loggedIn(obtained.grant(), now, leased.state().credential())
                 : leased.state().refreshed(obtained.grant(), now);
-        return write(slot, new Pending(obtained, next, leased.version(), Optional.of(leased), start));
+        return write(slot, new Pending(obtained, noted(next, obtained, now), leased.version(), Optional.of(leased), start));
     }
 
-    /** Step: clears this engine's lease in {@code leased}, leaving a note of {@code e} for other instances, and records the failure. */
+    /**
+     * Step: records the failure, then clears this engine's lease in {@code leased}, leaving a note of
+     * {@code e} and of when to try again for other instances (and for this account's next process).
+     */
     RefreshOutcome releaseAfterFailure(Slot slot, VersionedState leased, TokenException e) {
-        release(slot.account, leased, e);
-        return failed(slot, e);
+        RefreshOutcome outcome = failed(slot, e);
+        release(slot.account, leased, e, outcome.nextCheckAt());
+        return outcome;
     }
 
     /**
@@ -208,7 +219,7 @@ final class StoreRound {
         long start = System.nanoTime();
         Instant now = clock.instant();
         Obtained obtained = fortiCnp.logIn(credential.get(), "no stored state", now);
-        TokenState next = TokenState.loggedIn(obtained.grant(), now, Optional.empty());
+        TokenState next = noted(TokenState.loggedIn(obtained.grant(), now, Optional.empty()), obtained, now);
         return write(slot, new Pending(obtained, next, TokenStore.ABSENT, Optional.empty(), start));
     }
 
@@ -228,11 +239,14 @@ final class StoreRound {
             Optional<ApiCredential> kept = keepCredential
                     ? Optional.of(credential)
                     : current.flatMap(v -> v.state().credential());
-            TokenState next = TokenState.loggedIn(obtained.grant(), now, kept);
+            TokenState next = noted(TokenState.loggedIn(obtained.grant(), now, kept), obtained, now);
             long expected = current.map(VersionedState::version).orElse(TokenStore.ABSENT);
             Optional<VersionedState> written = replace(slot.account, expected, next);
             if (written.isPresent()) {
                 stored(slot, new Pending(obtained, next, expected, Optional.empty(), start), written.get());
+                if (obtained.unusable().isPresent()) {
+                    throw new TokenException(obtained.unusable().get());
+                }
                 return written.get();
             }
         }
@@ -267,6 +281,12 @@ final class StoreRound {
 
     /** The new state is stored as {@code stored}: hold it and report a refresh or a login. */
     private RefreshOutcome stored(Slot slot, Pending pending, VersionedState stored) {
+        Optional<Failure> unusable = pending.obtained().unusable();
+        if (unusable.isPresent()) {
+            // Its refresh token is stored; its access token is not handed out, and the held one (if
+            // still valid) keeps being served. Retrying cannot help until a setting or the clock is fixed.
+            return failed(slot, new TokenException(unusable.get()), stored.state().lastFailure().flatMap(FailureNote::nextAttemptAt));
+        }
         slot.succeeded(stored.state());
         TokenGrant grant = pending.obtained().grant();
         Duration latency = Duration.ofNanos(System.nanoTime() - pending.startNanos());
@@ -295,10 +315,30 @@ final class StoreRound {
         return slot.outcome(RefreshOutcome.Result.ADOPTED, Optional.empty(), due == null ? clock.instant() : due);
     }
 
-    /** The write of {@code pending} did not happen: release the lease, which is still ours, and keep what is safe. */
+    /** The write of {@code pending} did not happen: keep what is safe and release the lease, which is still ours. */
     private RefreshOutcome writeFailed(Slot slot, Pending pending, TokenException e) {
-        pending.leased().ifPresent(leased -> release(slot.account, leased, e));
-        return keepWhatIsSafe(slot, pending, e);
+        RefreshOutcome outcome = keepWhatIsSafe(slot, pending, e);
+        pending.leased().ifPresent(leased -> release(slot.account, leased, e, outcome.nextCheckAt()));
+        return outcome;
+    }
+
+    /**
+     * {@code next}, with a note of why its access token is unusable when {@code obtained} says so,
+     * and the backoff of a failure no retry can mend.
+     */
+    private TokenState noted(TokenState next, Obtained obtained, Instant now) {
+        return obtained.unusable()
+                .map(f -> next.failed(FailureNote.of(f, now, now.plus(settings.backoffCap()))))
+                .orElse(next);
+    }
+
+    /**
+     * The stored note of the last failure, written by this or another instance, holds off calls until
+     * its retry time: back off until then, as the instance that failed does.
+     */
+    private RefreshOutcome backOffAsRecorded(Slot slot, FailureNote note, Instant now) {
+        slot.failedUntil(new TokenException(note.failure()), note.nextAttemptAt().orElseThrow(), now);
+        return slot.backingOff();
     }
 
     /** The new state is not known to be stored: serve its token only if the stored refresh token still works. */
@@ -329,9 +369,10 @@ final class StoreRound {
         }
     }
 
-    private void release(AccountId account, VersionedState leased, TokenException e) {
+    private void release(AccountId account, VersionedState leased, TokenException e, Instant nextAttemptAt) {
         try {
-            store.compareAndSet(account, leased.version(), leased.state().failed(FailureNote.of(e.failure(), clock.instant())));
+            store.compareAndSet(account, leased.version(),
+                    leased.state().failed(FailureNote.of(e.failure(), clock.instant(), nextAttemptAt)));
         } catch (TokenException ignored) {
             // The lease lapses by itself.
         }
@@ -339,7 +380,13 @@ final class StoreRound {
 
     /** Records a failed cycle in the slot and reports it. */
     private RefreshOutcome failed(Slot slot, TokenException e) {
-        Duration delay = slot.failed(e, clock.instant());
+        return failed(slot, e, Optional.empty());
+    }
+
+    /** Records a failed cycle in the slot, retrying at {@code recorded} when another instance already chose when, and reports it. */
+    private RefreshOutcome failed(Slot slot, TokenException e, Optional<Instant> recorded) {
+        Instant now = clock.instant();
+        Duration delay = recorded.isPresent() ? slot.failedUntil(e, recorded.get(), now) : slot.failed(e, now);
         Slot.Status status = slot.status();
         events.onEvent(new TokenEvent.Failed(slot.account, e.failure(), status.failures(), delay, status.stale()));
         if (status.stale()) {

@@ -134,4 +134,33 @@ class SchedulePolicyTest {
     void theServersRetryAfterIsHonouredOnlyUpToItsCap() {
         assertThat(policy.backoff(1, unavailable(Optional.of(Duration.ofDays(2))), 0.0)).isEqualTo(Duration.ofHours(1));
     }
+
+    @Test
+    void aRetryAfterLongerThanTheTokensLifeIsCutToOneLastAttemptBeforeItStopsBeingValid() {
+        // 60 s token, 10 s skew: valid until T0+50s; the failure at T0+45s asks for 99,999 s (capped at 1 h)
+        Instant now = T0.plusSeconds(45);
+        Instant validUntil = T0.plusSeconds(50);
+        Duration delay = policy.backoff(1, unavailable(Optional.of(Duration.ofSeconds(99_999))), 0.5);
+        assertThat(delay).isEqualTo(Duration.ofHours(1));
+
+        Instant next = policy.nextAttemptAt(now, delay, Optional.of(validUntil));
+
+        assertThat(next).isEqualTo(T0.plusMillis(49_500)).isBefore(validUntil);
+    }
+
+    @Test
+    void afterTheLastChanceTheServersRetryAfterStands() {
+        Instant validUntil = T0.plusSeconds(50);
+        Instant now = T0.plusMillis(49_500);
+
+        assertThat(policy.nextAttemptAt(now, Duration.ofHours(1), Optional.of(validUntil))).isEqualTo(now.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void aBackoffThatEndsBeforeTheLastChanceIsKeptAndWithoutAValidTokenNothingIsCut() {
+        Instant now = T0.plusSeconds(10);
+        assertThat(policy.nextAttemptAt(now, Duration.ofSeconds(2), Optional.of(T0.plusSeconds(50)))).isEqualTo(now.plusSeconds(2));
+        assertThat(policy.nextAttemptAt(now, Duration.ofHours(1), Optional.empty())).isEqualTo(now.plus(Duration.ofHours(1)));
+        assertThat(policy.nextAttemptAt(now, Duration.ofHours(1), Optional.of(T0.plusSeconds(5)))).isEqualTo(now.plus(Duration.ofHours(1)));
+    }
 }

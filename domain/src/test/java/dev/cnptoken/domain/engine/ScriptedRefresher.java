@@ -80,6 +80,11 @@ final class ScriptedRefresher implements TokenRefresher {
         liveRefreshTokens.remove(token.value());
     }
 
+    /** Whether {@code token} is a refresh token this refresher still accepts. */
+    boolean isLive(RefreshToken token) {
+        return liveRefreshTokens.containsKey(token.value());
+    }
+
     int logins() {
         return logins.get();
     }

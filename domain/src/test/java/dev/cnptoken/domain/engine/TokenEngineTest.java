@@ -737,6 +737,30 @@ class TokenEngineTest {
     }
 
     @Test
+    void sharesAPermanentFailureOfTheLeaseHolderAsPermanent() {
+        TokenEngine waiter = engineBuilder(0.5).instanceId("waiter").build();
+        waiter.currentToken(ACME);
+        clock.advance(Duration.ofMinutes(31));
+        VersionedState current = store.read(ACME).orElseThrow();
+        store.compareAndSet(ACME, current.version(), current.state().withLease(new Lease("holder", clock.instant().plusSeconds(30))));
+        Failure rejected = new Failure.Rejected(Failure.Subject.REFRESH_TOKEN, OptionalInt.of(400), Optional.of("invalid_grant"),
+                "the refresh token was refused; no API credential is configured to log in again");
+        AtomicBoolean failed = new AtomicBoolean();
+        store.beforeRead(n -> {
+            if (clock.instant().isAfter(T0.plus(Duration.ofMinutes(31)).plusSeconds(2)) && failed.compareAndSet(false, true)) {
+                VersionedState leased = store.delegate.read(ACME).orElseThrow();
+                store.delegate.compareAndSet(ACME, leased.version(), leased.state().failed(
+                        dev.cnptoken.domain.FailureNote.of(rejected, clock.instant(), clock.instant().plus(Duration.ofMinutes(5)))));
+            }
+        });
+
+        assertThatThrownBy(() -> waiter.currentToken(ACME)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.failure()).isInstanceOf(Failure.Rejected.class));
+        assertThat(fortiCnp.refreshes()).isZero();
+        assertThat(waiter.health(ACME).nextAttemptAt()).isPresent();
+    }
+
+    @Test
     void rejectsAGrantThatIsAlreadyExpiredAndKeepsTheLastGoodState() {
         TokenEngine engine = engine();
         AccessToken good = engine.currentToken(ACME);
@@ -882,6 +906,130 @@ class TokenEngineTest {
         assertThat(engine.refresh(ACME, false, Duration.ofMinutes(10)).result()).isEqualTo(RefreshOutcome.Result.NOT_DUE);
         assertThat(engine.refresh(ACME, false, Duration.ofMinutes(15)).result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
         assertThat(fortiCnp.refreshes()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheTokensLifeStillGetsOneAttemptBeforeTheTokenExpires() {
+        fortiCnp.accessLifetime(Duration.ofSeconds(60));
+        TokenEngine engine = engine(); // 10 s skew: valid until T0+50s; due at T0+45s (12 s margin, 3 s jitter)
+        AccessToken old = engine.currentToken(ACME);
+        clock.set(T0.plusSeconds(45));
+        fortiCnp.failNext(new TokenException(new Failure.Unavailable(OptionalInt.of(429), Optional.of(Duration.ofSeconds(99_999)),
+                "refresh answered HTTP 429")));
+
+        RefreshOutcome failed = engine.refresh(ACME, false);
+
+        assertThat(failed.result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(failed.nextCheckAt()).isAfter(clock.instant()).isBefore(T0.plusSeconds(50));
+        assertThat(engine.health(ACME).nextAttemptAt()).contains(failed.nextCheckAt());
+        assertThat(store.read(ACME).orElseThrow().state().lastFailure().orElseThrow().nextAttemptAt()).contains(failed.nextCheckAt());
+
+        clock.set(failed.nextCheckAt().minusMillis(1));
+        assertThat(engine.currentToken(ACME)).isEqualTo(old);
+        assertThat(fortiCnp.refreshes()).isEqualTo(1);
+
+        clock.set(failed.nextCheckAt());
+        AccessToken fresh = engine.currentToken(ACME);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(fortiCnp.refreshes()).isEqualTo(2);
+    }
+
+    @Test
+    void aGrantWithARotatedRefreshTokenIsStoredEvenWhenItsAccessTokenLivesNoLongerThanTheSkew() {
+        fortiCnp.rotateRefreshTokens(true);
+        TokenEngine sane = engineBuilder(0.5).credentials(CredentialSource.none()).instanceId("sane").build();
+        sane.login(ACME, CREDENTIAL, false);
+        TokenEngine skewed = engineBuilder(0.5).credentials(CredentialSource.none()).instanceId("skewed")
+                .settings(EngineSettings.defaults().withExpirySkew(Duration.ofMinutes(40))).build();
+
+        RefreshOutcome outcome = skewed.refresh(ACME, false); // 30-minute tokens against a 40-minute skew
+
+        assertThat(fortiCnp.refreshes()).isEqualTo(1);
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(outcome.failure()).containsInstanceOf(Failure.NotConfigured.class);
+        assertThat(outcome.failure().orElseThrow().describe()).contains("expiry skew").contains("refresh token was stored");
+        TokenState stored = store.read(ACME).orElseThrow().state();
+        assertThat(fortiCnp.isLive(stored.refreshToken())).as("the rotated refresh token is the stored one").isTrue();
+        assertThat(stored.lastFailure()).hasValueSatisfying(n -> assertThat(n.kind()).isEqualTo("not_configured"));
+        assertThat(stored.lease()).isEmpty();
+        assertThatThrownBy(() -> skewed.currentToken(ACME)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.failure()).isInstanceOf(Failure.NotConfigured.class));
+
+        // with the skew fixed, the stored refresh token still works
+        RefreshOutcome fixed = sane.refresh(ACME, true);
+        assertThat(fixed.result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
+    }
+
+    @Test
+    void aLoginWhoseTokenIsUnusableIsStoredAndReportedAsAConfigurationProblem() {
+        TokenEngine skewed = engineBuilder(0.5).settings(EngineSettings.defaults().withExpirySkew(Duration.ofMinutes(40))).build();
+
+        assertThatThrownBy(() -> skewed.login(ACME, CREDENTIAL, false)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.failure()).isInstanceOf(Failure.NotConfigured.class));
+        assertThat(fortiCnp.isLive(store.read(ACME).orElseThrow().state().refreshToken())).isTrue();
+    }
+
+    @Test
+    void aFreshEngineHonoursTheBackoffThatAnotherInstanceStoredForADeadRefreshToken() {
+        TokenEngine first = engineBuilder(0.5).credentials(CredentialSource.none()).instanceId("first").build();
+        AccessToken valid = first.login(ACME, CREDENTIAL, false).state().accessToken();
+        fortiCnp.revoke(store.read(ACME).orElseThrow().state().refreshToken());
+        clock.advance(Duration.ofMinutes(26));
+        RefreshOutcome failed = first.refresh(ACME, false);
+        assertThat(failed.failure()).containsInstanceOf(Failure.Rejected.class);
+        Instant notBefore = clock.instant().plus(EngineSettings.defaults().backoffCap());
+        assertThat(store.read(ACME).orElseThrow().state().lastFailure().orElseThrow().nextAttemptAt()).contains(notBefore);
+
+        // a restarted instance: a new engine on the same store
+        TokenEngine restarted = engineBuilder(0.5).credentials(CredentialSource.none()).instanceId("restarted").build();
+        RefreshOutcome outcome = restarted.refresh(ACME, false);
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.BACKING_OFF);
+        assertThat(outcome.failure()).containsInstanceOf(Failure.Rejected.class);
+        assertThat(outcome.nextCheckAt()).isEqualTo(notBefore);
+        assertThat(restarted.currentToken(ACME)).isEqualTo(valid);
+        clock.set(notBefore.minusMillis(1));
+        assertThat(engineBuilder(0.5).credentials(CredentialSource.none()).instanceId("again").build().refresh(ACME, false).result())
+                .isEqualTo(RefreshOutcome.Result.BACKING_OFF);
+        assertThat(fortiCnp.refreshes()).isEqualTo(1);
+
+        clock.set(notBefore);
+        assertThat(restarted.refresh(ACME, false).result()).isEqualTo(RefreshOutcome.Result.FAILED);
+        assertThat(fortiCnp.refreshes()).isEqualTo(2);
+    }
+
+    @Test
+    void aFreshEngineHonoursAStoredTransientBackoffAndForceOverridesIt() {
+        TokenEngine first = engineBuilder(0.5).instanceId("first").build();
+        first.currentToken(ACME);
+        clock.advance(Duration.ofMinutes(26));
+        fortiCnp.failNext(unavailable(Optional.of(Duration.ofSeconds(120))));
+        assertThat(first.refresh(ACME, false).result()).isEqualTo(RefreshOutcome.Result.FAILED);
+
+        TokenEngine second = engineBuilder(0.5).instanceId("second").build();
+        clock.advance(Duration.ofSeconds(119));
+        RefreshOutcome waiting = second.refresh(ACME, false);
+        assertThat(waiting.result()).isEqualTo(RefreshOutcome.Result.BACKING_OFF);
+        assertThat(waiting.failure()).containsInstanceOf(Failure.Unavailable.class);
+        assertThat(fortiCnp.refreshes()).isEqualTo(1);
+
+        TokenEngine forced = engineBuilder(0.5).instanceId("forced").build();
+        assertThat(forced.refresh(ACME, true).result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
+        assertThat(fortiCnp.refreshes()).isEqualTo(2);
+        assertThat(store.read(ACME).orElseThrow().state().lastFailure()).isEmpty();
+    }
+
+    @Test
+    void aNoteWithoutABackoffAsOlderVersionsWroteItHoldsNothingOff() {
+        TokenEngine first = engineBuilder(0.5).instanceId("first").build();
+        first.currentToken(ACME);
+        clock.advance(Duration.ofMinutes(26));
+        VersionedState current = store.read(ACME).orElseThrow();
+        store.compareAndSet(ACME, current.version(), current.state().failed(
+                new dev.cnptoken.domain.FailureNote("unavailable", "unavailable, HTTP 503: down", clock.instant())));
+
+        RefreshOutcome outcome = engineBuilder(0.5).instanceId("second").build().refresh(ACME, false);
+
+        assertThat(outcome.result()).isEqualTo(RefreshOutcome.Result.REFRESHED);
     }
 
     private static void awaitBlocked(List<Thread> threads, int atLeast) throws InterruptedException {

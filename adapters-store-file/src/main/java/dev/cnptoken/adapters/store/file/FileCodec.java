@@ -97,6 +97,7 @@ final class FileCodec {
             m.put("kind", f.kind());
             m.put("detail", f.detail());
             m.put("at", f.at().toEpochMilli());
+            f.nextAttemptAt().ifPresent(n -> m.put("next_attempt_at", n.toEpochMilli()));
             return m;
         }).orElse(null));
 
@@ -168,7 +169,10 @@ final class FileCodec {
             Optional<FailureNote> failure = optionalObject(refresh, "last_failure", "refresh.")
                     .map(f -> new FailureNote(uncheckedString(f, "kind", "refresh.last_failure."),
                             uncheckedString(f, "detail", "refresh.last_failure."),
-                            uncheckedInstant(f, "at", "refresh.last_failure.")));
+                            uncheckedInstant(f, "at", "refresh.last_failure."),
+                            // absent in documents written before it existed
+                            absent(f, "next_attempt_at") ? Optional.empty()
+                                    : Optional.of(uncheckedInstant(f, "next_attempt_at", "refresh.last_failure."))));
             Optional<ApiCredential> credential = optionalString(refresh, "credential", "refresh.")
                     .map(c -> build("refresh.credential", () -> new ApiCredential(c)));
             TokenState state = new TokenState(

@@ -62,4 +62,17 @@ class FileCodecTest {
         assertThat(decoded.version()).isEqualTo(7);
         assertThat(decoded.state()).isEqualTo(odd);
     }
+
+    @Test
+    void readsAFailureNoteWrittenBeforeItCarriedTheNextAttemptTimeAndKeepsOneThatCarriesIt() throws Exception {
+        FileCodec.Decoded old = FileCodec.decode(ACME, FileCodec.encode(ACME, 42, state));
+        assertThat(old.state().lastFailure().orElseThrow().nextAttemptAt()).isEmpty();
+
+        TokenState noted = state.failed(new FailureNote("rejected", "rejected: refresh token, HTTP 400: refused",
+                Instant.ofEpochMilli(1772356525000L), Optional.of(Instant.ofEpochMilli(1772356825000L))));
+        byte[] bytes = FileCodec.encode(ACME, 43, noted);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"next_attempt_at\": 1772356825000");
+        assertThat(FileCodec.decode(ACME, bytes).state()).isEqualTo(noted);
+    }
 }

@@ -40,6 +40,8 @@ final class RedisCodec {
     static final String LAST_FAILURE_KIND = "last_failure_kind";
     static final String LAST_FAILURE_DETAIL = "last_failure_detail";
     static final String LAST_FAILURE_AT = "last_failure_at";
+    /** Optional even with the other failure fields: hashes written before it existed lack it. */
+    static final String LAST_FAILURE_NEXT_ATTEMPT_AT = "last_failure_next_attempt_at";
 
     /**
      * The arguments of the compare-and-set script: expected version, write id, then the access side
@@ -66,6 +68,7 @@ final class RedisCodec {
             pair(args, LAST_FAILURE_KIND, f.kind());
             pair(args, LAST_FAILURE_DETAIL, f.detail());
             pair(args, LAST_FAILURE_AT, millis(f.at(), "lastFailure.at"));
+            f.nextAttemptAt().ifPresent(n -> pair(args, LAST_FAILURE_NEXT_ATTEMPT_AT, millis(n, "lastFailure.nextAttemptAt")));
         });
         return args;
     }
@@ -96,8 +99,10 @@ final class RedisCodec {
             Optional<FailureNote> failure = Optional.empty();
             if (hash.containsKey(LAST_FAILURE_KIND) || hash.containsKey(LAST_FAILURE_DETAIL)
                     || hash.containsKey(LAST_FAILURE_AT)) {
+                Optional<Instant> next = hash.containsKey(LAST_FAILURE_NEXT_ATTEMPT_AT)
+                        ? Optional.of(instant(hash, LAST_FAILURE_NEXT_ATTEMPT_AT)) : Optional.empty();
                 failure = Optional.of(new FailureNote(required(hash, LAST_FAILURE_KIND),
-                        required(hash, LAST_FAILURE_DETAIL), instant(hash, LAST_FAILURE_AT)));
+                        required(hash, LAST_FAILURE_DETAIL), instant(hash, LAST_FAILURE_AT), next));
             }
             Optional<ApiCredential> credential = Optional.ofNullable(hash.get(CREDENTIAL)).map(RedisCodec::credential);
             TokenState state = new TokenState(

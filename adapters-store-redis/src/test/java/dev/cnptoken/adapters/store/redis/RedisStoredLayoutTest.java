@@ -84,7 +84,8 @@ class RedisStoredLayoutTest {
         TokenState state = new TokenState(new AccessToken("a-1"), "bearer", Instant.now().plusSeconds(600),
                 new RefreshToken("r-1"), t.minusSeconds(60), t, Optional.of(new ApiCredential("cred-1")),
                 Optional.of(new Lease("host-a/42", t.plusSeconds(30))),
-                Optional.of(new FailureNote("unavailable", "unavailable, HTTP 503: try later", t.minusSeconds(5))));
+                Optional.of(new FailureNote("unavailable", "unavailable, HTTP 503: try later", t.minusSeconds(5),
+                        Optional.of(t.plusSeconds(25)))));
 
         VersionedState first = written(store.compareAndSet(account, TokenStore.ABSENT, state));
 
@@ -105,7 +106,8 @@ class RedisStoredLayoutTest {
                 Map.entry("lease_until", Long.toString(t.plusSeconds(30).toEpochMilli())),
                 Map.entry("last_failure_kind", "unavailable"),
                 Map.entry("last_failure_detail", "unavailable, HTTP 503: try later"),
-                Map.entry("last_failure_at", Long.toString(t.minusSeconds(5).toEpochMilli()))));
+                Map.entry("last_failure_at", Long.toString(t.minusSeconds(5).toEpochMilli())),
+                Map.entry("last_failure_next_attempt_at", Long.toString(t.plusSeconds(25).toEpochMilli()))));
         assertThat(raw.pttl(key)).isEqualTo(-1L); // persistent
         assertThat(first.version()).isEqualTo(1);
 
@@ -115,7 +117,7 @@ class RedisStoredLayoutTest {
         assertThat(after.get("version")).isEqualTo("2");
         // optional fields of the earlier state are gone
         assertThat(after).doesNotContainKeys("credential", "lease_owner", "lease_until", "last_failure_kind",
-                "last_failure_detail", "last_failure_at");
+                "last_failure_detail", "last_failure_at", "last_failure_next_attempt_at");
     }
 
     @Test
@@ -173,6 +175,26 @@ class RedisStoredLayoutTest {
         assertThat(store.compareAndSet(account, 6, state("x", Instant.now().plusSeconds(60))).written()).isFalse();
         assertThat(written(store.compareAndSet(account, 7, state("x", Instant.now().plusSeconds(60)))).version())
                 .isEqualTo(8);
+    }
+
+    @Test
+    void readsAFailureNoteWrittenBeforeItCarriedTheNextAttemptTime() {
+        String key = "cnp:{" + account.name() + "}:refresh";
+        raw.hset(key, Map.ofEntries(
+                Map.entry("schema_version", "1"),
+                Map.entry("version", "3"),
+                Map.entry("access_token", "older"),
+                Map.entry("token_type", "bearer"),
+                Map.entry("expires_at", "1772360130123"),
+                Map.entry("refresh_token", "refresh-older"),
+                Map.entry("refresh_issued_at", "1772356530123"),
+                Map.entry("updated_at", "1772356530123"),
+                Map.entry("last_failure_kind", "unavailable"),
+                Map.entry("last_failure_detail", "unavailable, HTTP 503: down"),
+                Map.entry("last_failure_at", "1772356535000")));
+
+        assertThat(store.read(account).orElseThrow().state().lastFailure()).contains(
+                new FailureNote("unavailable", "unavailable, HTTP 503: down", Instant.ofEpochMilli(1772356535000L), Optional.empty()));
     }
 
     @Test

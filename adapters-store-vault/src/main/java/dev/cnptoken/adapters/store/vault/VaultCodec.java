@@ -37,6 +37,8 @@ final class VaultCodec {
     static final String FAILURE_KIND = "last_failure_kind";
     static final String FAILURE_DETAIL = "last_failure_detail";
     static final String FAILURE_AT = "last_failure_at";
+    /** Optional even with the other failure fields: records written before it existed lack it. */
+    static final String FAILURE_NEXT_ATTEMPT_AT = "last_failure_next_attempt_at";
     static final String STATE_VERSION = "state_version";
 
     private VaultCodec() {}
@@ -60,6 +62,7 @@ final class VaultCodec {
             m.put(FAILURE_KIND, f.kind());
             m.put(FAILURE_DETAIL, f.detail());
             m.put(FAILURE_AT, f.at().toEpochMilli());
+            f.nextAttemptAt().ifPresent(n -> m.put(FAILURE_NEXT_ATTEMPT_AT, n.toEpochMilli()));
         });
         return m;
     }
@@ -108,7 +111,8 @@ final class VaultCodec {
         if (f.has(FAILURE_KIND) || f.has(FAILURE_DETAIL) || f.has(FAILURE_AT)) {
             Instant at = f.instant(FAILURE_AT);
             String detail = f.value(FAILURE_DETAIL, d -> d);
-            failure = Optional.of(f.value(FAILURE_KIND, kind -> new FailureNote(kind, detail, at)));
+            Optional<Instant> next = f.has(FAILURE_NEXT_ATTEMPT_AT) ? Optional.of(f.instant(FAILURE_NEXT_ATTEMPT_AT)) : Optional.empty();
+            failure = Optional.of(f.value(FAILURE_KIND, kind -> new FailureNote(kind, detail, at, next)));
         }
         return new TokenState(access, type, expires, refresh, issued, updated, credential, lease, failure);
     }

@@ -65,7 +65,7 @@ class VaultTokenStoreBehaviourTest {
                 T0.minusSeconds(60), T0, Optional.of(Sentinels.credential()),
                 Optional.of(new Lease("host-a/1234", T0.plusSeconds(30))),
                 Optional.of(new FailureNote("unavailable", "unavailable, HTTP 503: refresh answered HTTP 503",
-                        T0.minusSeconds(5))));
+                        T0.minusSeconds(5), Optional.of(T0.plusSeconds(25)))));
     }
 
     private static VersionedState written(CasResult r) {
@@ -122,6 +122,7 @@ class VaultTokenStoreBehaviourTest {
         expected.put("last_failure_kind", "unavailable");
         expected.put("last_failure_detail", "unavailable, HTTP 503: refresh answered HTTP 503");
         expected.put("last_failure_at", BigDecimal.valueOf(T0.minusSeconds(5).toEpochMilli()));
+        expected.put("last_failure_next_attempt_at", BigDecimal.valueOf(T0.plusSeconds(25).toEpochMilli()));
         assertThat(refresh.secret()).isEqualTo(expected);
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) refresh.data().get("metadata");
@@ -227,6 +228,27 @@ class VaultTokenStoreBehaviourTest {
         assertThat(vault.requests().subList(before, vault.requests().size())).containsExactly("POST " + refresh);
         assertThat(root.get("secret/data/" + prefix + "/solo/access").secret().get("access_token"))
                 .isEqualTo(next.state().accessToken().value());
+    }
+
+    @Test
+    void readsAFailureNoteWrittenBeforeItCarriedTheNextAttemptTime() {
+        Map<String, Object> older = new LinkedHashMap<>();
+        older.put("schema_version", 1);
+        older.put("access_token", "older");
+        older.put("token_type", "bearer");
+        older.put("expires_at", T0.plusSeconds(3600).toEpochMilli());
+        older.put("refresh_token", "refresh-older");
+        older.put("refresh_issued_at", T0.toEpochMilli());
+        older.put("updated_at", T0.toEpochMilli());
+        older.put("last_failure_kind", "unavailable");
+        older.put("last_failure_detail", "unavailable, HTTP 503: down");
+        older.put("last_failure_at", T0.plusSeconds(5).toEpochMilli());
+        assertThat(root.post("secret/data/" + prefix + "/old/refresh", Map.of("data", older)).status()).isEqualTo(200);
+
+        TokenState read = writerStore().read(AccountId.of("old")).orElseThrow().state();
+
+        assertThat(read.lastFailure()).contains(new FailureNote("unavailable", "unavailable, HTTP 503: down",
+                T0.plusSeconds(5), Optional.empty()));
     }
 
     @Test
