@@ -24,6 +24,8 @@ public enum Key {
     REDIS_URL("Redis store: redis:// or rediss:// URI; put a password only in the environment", false),
     REDIS_PASSWORD_FILE("Redis store: file holding the password", false),
     REDIS_KEY_PREFIX("Redis store: key prefix", false),
+    REDIS_ENCRYPTION_KEY_FILE("Redis store: file holding the AES-256 key (base64) that encrypts the refresh token and credential at rest", false),
+    REDIS_ENCRYPTION_KEY("Redis store: the AES-256 key, base64 (environment only)", true),
     VAULT_ADDR("Vault store: address, e.g. https://vault:8200", false),
     VAULT_TOKEN("Vault store: a Vault token (environment only)", true),
     VAULT_TOKEN_FILE("Vault store: file holding a Vault token", false),

@@ -43,6 +43,8 @@ final class Stores {
                 .keyPrefix(config.keyPrefix())
                 .poolSize(Math.max(8, concurrency * 2));
         config.password().ifPresent(p -> b.password(p.value()));
+        config.encryptionKeyFile().ifPresent(b::encryptionKeyFile);
+        config.encryptionKey().ifPresent(k -> b.encryptionKey(k.value(), k.origin()));
         return b.build();
     }
 

@@ -15,8 +15,9 @@ final class ArchitectureRules {
 
     static final ArchRule DOMAIN_DEPENDS_ON_JDK_ONLY = classes()
             .that().resideInAPackage("dev.cnptoken.domain..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.cnptoken.domain..", "java..", "")
-            .because("the domain is framework-free: adopters embed it with any transport and store");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.cnptoken.domain..", "java..", "javax.crypto..", "")
+            .because("the domain is framework-free: adopters embed it with any transport and store (javax.crypto"
+                    + " is the JDK's own cipher API, for the encryption at rest the stores share)");
 
     static final ArchRule ADAPTERS_DO_NOT_SEE_EACH_OTHER = slices()
             .matching("dev.cnptoken.adapters.(*).(*)..")

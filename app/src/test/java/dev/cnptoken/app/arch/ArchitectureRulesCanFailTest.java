@@ -35,6 +35,13 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void domainRuleAllowsTheJdksCipherApiButNoOtherPartOfJavax() {
+        assertThat(violations(ArchitectureRules.DOMAIN_DEPENDS_ON_JDK_ONLY))
+                .contains("dev.cnptoken.domain.archfixture.DomainUsingJavaxBeyondCrypto")
+                .doesNotContain("dev.cnptoken.domain.crypto.");
+    }
+
+    @Test
     void adapterRuleCatchesAnAdapterUsingAnotherAdapter() {
         assertThat(violations(ArchitectureRules.ADAPTERS_DO_NOT_SEE_EACH_OTHER))
                 .contains("dev.cnptoken.adapters.store.archfixture.StoreUsingHttpAdapter");

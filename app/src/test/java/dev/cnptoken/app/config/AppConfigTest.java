@@ -279,6 +279,37 @@ class AppConfigTest {
                 .doesNotContain("SENTINELKEY");
     }
 
+    @Test
+    void readsTheRedisEncryptionKeyOnceFromTheGivenEnvironmentOrNamesItsFile() throws IOException {
+        env.put("CNP_REDIS_ENCRYPTION_KEY", "SENTINELKEY0000000000000000000000000000000=\n");
+
+        AppConfig c = load();
+
+        assertThat(c.redis().encryptionKey().orElseThrow().value()).isEqualTo("SENTINELKEY0000000000000000000000000000000=");
+        assertThat(c.redis().encryptionKey().orElseThrow().origin()).isEqualTo("CNP_REDIS_ENCRYPTION_KEY");
+        assertThat(c.redis().toString()).doesNotContain("SENTINEL");
+
+        env.remove("CNP_REDIS_ENCRYPTION_KEY");
+        Path key = file("redis-key", "k\n");
+        flags.put(Key.CONFIG, file("c.yaml", "redis_encryption_key_file: " + key + "\n").toString());
+        assertThat(load().redis().encryptionKeyFile()).contains(key);
+    }
+
+    @Test
+    void refusesBothARedisEncryptionKeyAndAKeyFileAndAKeyWrittenInTheFile() throws IOException {
+        env.put("CNP_REDIS_ENCRYPTION_KEY", "SENTINELKEY");
+        env.put("CNP_REDIS_ENCRYPTION_KEY_FILE", file("key", "k\n").toString());
+
+        assertThat(refusal()).startsWith("redis_encryption_key (from CNP_REDIS_ENCRYPTION_KEY): set either"
+                + " CNP_REDIS_ENCRYPTION_KEY or redis_encryption_key_file (from CNP_REDIS_ENCRYPTION_KEY_FILE)")
+                .doesNotContain("SENTINELKEY");
+
+        env.clear();
+        flags.put(Key.CONFIG, file("c.yaml", "redis_encryption_key: SENTINELKEY\n").toString());
+        assertThat(refusal()).contains("redis_encryption_key: a secret must not be written in the configuration file",
+                "set CNP_REDIS_ENCRYPTION_KEY or use redis_encryption_key_file").doesNotContain("SENTINELKEY");
+    }
+
     // 4. every error names the key and where its value came from
 
     @ParameterizedTest
@@ -633,7 +664,8 @@ class AppConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"CNP_FILE_DIR", "CNP_FILE_KEY_FILE", "CNP_CREDENTIAL_FILE", "CNP_CREDENTIAL_DIR", "CNP_CA_FILE",
-        "CNP_VAULT_CA_FILE", "CNP_VAULT_TOKEN_FILE", "CNP_VAULT_SECRET_ID_FILE", "CNP_REDIS_PASSWORD_FILE"})
+        "CNP_VAULT_CA_FILE", "CNP_VAULT_TOKEN_FILE", "CNP_VAULT_SECRET_ID_FILE", "CNP_REDIS_PASSWORD_FILE",
+        "CNP_REDIS_ENCRYPTION_KEY_FILE"})
     void refusesABlankPathFromTheEnvironment(String variable) {
         env.put(variable, " ");
 

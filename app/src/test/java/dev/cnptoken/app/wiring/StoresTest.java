@@ -31,4 +31,34 @@ class StoresTest {
 
         assertThat(store.toString()).contains("AES-256-GCM key id").doesNotContain(key);
     }
+
+    @Test
+    void encryptsTheRedisStoreWithTheKeyFromTheConfiguration() {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String key = Base64.getEncoder().encodeToString(raw);
+        // a standalone store connects at its first command, so no server is needed to build it
+        Map<String, String> env = Map.of("CNP_STORE", "redis", "CNP_REDIS_URL", "redis://127.0.0.1:1",
+                "CNP_REDIS_ENCRYPTION_KEY", key);
+        AppConfig config = AppConfig.from(ConfigSources.load(env, Map.of(), List.of()));
+
+        try (AutoCloseable store = (AutoCloseable) Stores.create(config, Clock.systemUTC())) {
+            assertThat(store.toString()).contains("encryption=AES-256-GCM key id").doesNotContain(key);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void refusesARedisKeyOfTheWrongSizeAsAConfigurationError() {
+        String sixteen = Base64.getEncoder().encodeToString(new byte[16]);
+        Map<String, String> env = Map.of("CNP_STORE", "redis", "CNP_REDIS_URL", "redis://127.0.0.1:1",
+                "CNP_REDIS_ENCRYPTION_KEY", sixteen);
+        AppConfig config = AppConfig.from(ConfigSources.load(env, Map.of(), List.of()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stores.create(config, Clock.systemUTC()))
+                .isInstanceOfSatisfying(dev.cnptoken.domain.TokenException.class, e -> assertThat(e.failure())
+                        .isInstanceOf(dev.cnptoken.domain.Failure.NotConfigured.class))
+                .hasMessageContaining("CNP_REDIS_ENCRYPTION_KEY decodes to 16 bytes").hasMessageNotContaining(sixteen);
+    }
 }

@@ -1,17 +1,15 @@
 package dev.cnptoken.adapters.store.file;
 
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.crypto.EncryptionKey;
+import dev.cnptoken.domain.crypto.SecretCipher;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * The encrypted form of a document (envelope format 1), byte by byte:
@@ -34,8 +32,8 @@ final class Envelope {
     static final byte[] MAGIC = "CNPTOKEN".getBytes(StandardCharsets.US_ASCII);
     static final int FORMAT_AES_256_GCM = 1;
     static final int HEADER_LENGTH = 14;
-    static final int NONCE_LENGTH = 12;
-    static final int TAG_LENGTH = 16;
+    static final int NONCE_LENGTH = SecretCipher.NONCE_LENGTH;
+    static final int TAG_LENGTH = SecretCipher.TAG_LENGTH;
 
     private Envelope() {}
 
@@ -45,23 +43,9 @@ final class Envelope {
     }
 
     static byte[] seal(EncryptionKey key, AccountId account, byte[] plaintext, SecureRandom random) {
-        byte[] nonce = new byte[NONCE_LENGTH];
-        random.nextBytes(nonce);
         byte[] header = header(FileCodec.SCHEMA_VERSION, key.idBytes());
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.spec(), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
-            cipher.updateAAD(aad(header, account));
-            byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(HEADER_LENGTH + NONCE_LENGTH + sealed.length)
-                    .put(header)
-                    .put(nonce)
-                    .put(sealed)
-                    .array();
-        } catch (GeneralSecurityException e) {
-            // AES-GCM is mandatory in every Java SE implementation: this is a broken JVM
-            throw new IllegalStateException("AES/GCM/NoPadding is not usable in this JVM: " + e.getClass().getName());
-        }
+        byte[] sealed = SecretCipher.seal(key, aad(header, account), plaintext, random);
+        return ByteBuffer.allocate(HEADER_LENGTH + sealed.length).put(header).put(sealed).array();
     }
 
     /**
@@ -96,17 +80,10 @@ final class Envelope {
                         + keys.stream().map(EncryptionKey::id).collect(Collectors.joining(", ")) + ")"));
         byte[] header = Arrays.copyOfRange(data, 0, HEADER_LENGTH);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.spec(),
-                    new GCMParameterSpec(TAG_LENGTH * 8, data, HEADER_LENGTH, NONCE_LENGTH));
-            cipher.updateAAD(aad(header, account));
-            int offset = HEADER_LENGTH + NONCE_LENGTH;
-            return cipher.doFinal(data, offset, data.length - offset);
-        } catch (AEADBadTagException e) {
+            return SecretCipher.open(key, aad(header, account), data, HEADER_LENGTH, data.length - HEADER_LENGTH);
+        } catch (SecretCipher.NotAuthentic e) {
             throw new BadDocument("failed authentication: it was altered or truncated, or it belongs to"
                     + " another account (AES-GCM tag mismatch)");
-        } catch (GeneralSecurityException e) {
-            throw new BadDocument("cannot be decrypted (" + e.getClass().getSimpleName() + ")");
         }
     }
 

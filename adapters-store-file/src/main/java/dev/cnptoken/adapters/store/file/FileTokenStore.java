@@ -5,6 +5,7 @@ import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
+import dev.cnptoken.domain.crypto.EncryptionKey;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.TokenException;
+import dev.cnptoken.domain.crypto.EncryptionKey;
 import dev.cnptoken.domain.port.TokenStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
+import dev.cnptoken.domain.crypto.EncryptionKey;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
 import java.nio.file.Path;
@@ -47,6 +48,10 @@ import redis.clients.jedis.util.Pool;
  * both hashes atomically; a read is one {@code HGETALL} of the refresh hash. The layout is a public
  * contract, documented in {@code docs/store-redis.md}.
  *
+ * <p>With an encryption key ({@link Builder#encryptionKeyFile}, {@link Builder#encryptionKey}) the
+ * refresh token and the kept credential are sealed with AES-256-GCM in the refresh hash (see {@link
+ * RedisSecrets}); the access hash and the fields the script compares stay in the clear.
+ *
  * <p>Thread-safe. Close it to release the connection pool it created; a client passed to {@link
  * Builder#client} stays open and belongs to the caller.
  */
@@ -58,14 +63,17 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private final boolean ownsClient;
     private final RedisKeys keyNames;
     private final String who;
+    private final RedisSecrets secrets;
     private final String writerId;
     private final AtomicLong writes = new AtomicLong();
 
-    private RedisTokenStore(UnifiedJedis client, boolean ownsClient, RedisKeys keyNames, String who) {
+    private RedisTokenStore(UnifiedJedis client, boolean ownsClient, RedisKeys keyNames, String who,
+            RedisSecrets secrets) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.keyNames = keyNames;
         this.who = who;
+        this.secrets = secrets;
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         this.writerId = HexFormat.of().formatHex(random);
@@ -98,7 +106,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         String refreshKey = keyNames.refreshKey(account);
         List<String> keys = List.of(refreshKey, keyNames.accessKey(account));
         String writeId = writerId + "-" + writes.incrementAndGet();
-        List<String> args = RedisCodec.scriptArguments(expectedVersion, writeId, next);
+        List<String> args = secrets.seal(account, RedisCodec.scriptArguments(expectedVersion, writeId, next));
         Object reply;
         try {
             reply = runScript(keys, args);
@@ -145,7 +153,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisTokenStore[" + who + ", prefix=" + keyNames.prefix() + "]";
+        return "RedisTokenStore[" + who + ", prefix=" + keyNames.prefix() + ", encryption=" + secrets.describe() + "]";
     }
 
     private Object runScript(List<String> keys, List<String> args) {
@@ -250,7 +258,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     private RedisCodec.Decoded decode(String key, Map<String, String> hash) {
         try {
-            return RedisCodec.decode(hash);
+            // the key was made from the account, so it names one
+            return RedisCodec.decode(secrets.open(keyNames.accountOf(key).orElseThrow(), hash));
         } catch (RedisCodec.CorruptRecord e) {
             throw RedisFailures.corrupt(key, who, e.getMessage());
         }
@@ -296,6 +305,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         private List<String> sentinelNodes;
         private String sentinelUser;
         private String sentinelPassword;
+        private Path keyFile;
+        private String keyText;
+        private String keyOrigin;
+        private Path previousKeyFile;
 
         private Builder() {}
 
@@ -409,13 +422,49 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
+         * Encrypts the refresh token and the kept credential in the refresh hash with the AES-256 key
+         * in {@code keyFile}: 32 random bytes in standard base64, e.g. made by {@code openssl rand
+         * -base64 32 > key; chmod 600 key}; on POSIX file systems the file must not be accessible by
+         * group or others. Records written without a key still read, and are sealed at their next
+         * write.
+         */
+        public Builder encryptionKeyFile(Path keyFile) {
+            this.keyFile = Objects.requireNonNull(keyFile, "keyFile == null");
+            return this;
+        }
+
+        /**
+         * Encrypts as {@link #encryptionKeyFile} with an AES-256 key the caller has already read, in
+         * base64 (from an environment variable, say); {@code origin} names where it came from in
+         * error messages; the key itself is never shown.
+         */
+        public Builder encryptionKey(String base64, String origin) {
+            this.keyText = Objects.requireNonNull(base64, "base64 == null");
+            this.keyOrigin = Objects.requireNonNull(origin, "origin == null");
+            return this;
+        }
+
+        /**
+         * During a key rotation: records still sealed with the key in {@code previousKeyFile} (same
+         * format and rules as {@link #encryptionKeyFile}) are read, and each is sealed with the current
+         * key at its next write. Needs a current key.
+         */
+        public Builder previousEncryptionKeyFile(Path previousKeyFile) {
+            this.previousKeyFile = Objects.requireNonNull(previousKeyFile, "previousKeyFile == null");
+            return this;
+        }
+
+        /**
          * Creates the store. A cluster or sentinel client contacts its nodes here.
          *
          * @throws IllegalArgumentException when the settings are incomplete or invalid
-         * @throws TokenException with a {@code StoreFailure} when a cluster or sentinel cannot be reached
+         * @throws TokenException with a {@code StoreFailure} when a cluster or sentinel cannot be reached;
+         *     {@code NotConfigured} when an encryption key is missing, malformed, not 32 bytes, or its
+         *     file is accessible by group or others
          */
         public RedisTokenStore build() {
             RedisKeys keyNames = new RedisKeys(keyPrefix);
+            RedisSecrets secrets = secrets();
             if ((uri == null) == (client == null)) {
                 throw new IllegalArgumentException("set exactly one of uri(...) and client(...)");
             }
@@ -429,7 +478,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     throw new IllegalArgumentException("connection settings do not apply to a client(...) given by the"
                             + " caller; configure that client instead");
                 }
-                return new RedisTokenStore(client, false, keyNames, "client " + client.getClass().getSimpleName());
+                return new RedisTokenStore(client, false, keyNames, "client " + client.getClass().getSimpleName(),
+                        secrets);
             }
             RedisUri parsed = RedisUri.parse(uri);
             DefaultJedisClientConfig config = clientConfig(parsed);
@@ -449,7 +499,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                             .poolConfig(pool)
                             .build();
                     return new RedisTokenStore(cluster, true, keyNames,
-                            "cluster " + nodes + " as " + userName);
+                            "cluster " + nodes + " as " + userName, secrets);
                 }
                 if (sentinelMaster != null) {
                     Set<HostAndPort> sentinels = nodes(first, sentinelNodes, "sentinel");
@@ -471,14 +521,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                             .poolConfig(pool)
                             .build();
                     return new RedisTokenStore(sentinel, true, keyNames,
-                            "sentinel master " + sentinelMaster + " via " + sentinels + " as " + userName);
+                            "sentinel master " + sentinelMaster + " via " + sentinels + " as " + userName,
+                            secrets);
                 }
                 RedisClient standalone = RedisClient.builder()
                         .hostAndPort(first)
                         .clientConfig(config)
                         .poolConfig(pool)
                         .build();
-                return new RedisTokenStore(standalone, true, keyNames, parsed.redacted() + " as " + userName);
+                return new RedisTokenStore(standalone, true, keyNames, parsed.redacted() + " as " + userName, secrets);
             } catch (JedisException e) {
                 throw RedisFailures.translate(e, "connect and discover the nodes for", keyNames.refreshKeyPattern(),
                         parsed.redacted());
@@ -529,6 +580,23 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             // wait for a free connection no longer than a command may take
             pool.setMaxWait(Duration.ofMillis(millis(socketTimeout, parsed.socketTimeout())));
             return pool;
+        }
+
+        /** Loads the keys, before any connection is made; no key: records in the clear. */
+        private RedisSecrets secrets() {
+            if (keyFile != null && keyText != null) {
+                throw new IllegalStateException("set one key source, not both: encryptionKeyFile and encryptionKey");
+            }
+            if (keyFile == null && keyText == null) {
+                if (previousKeyFile != null) {
+                    throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set"
+                            + " encryptionKeyFile or encryptionKey too");
+                }
+                return RedisSecrets.plain();
+            }
+            EncryptionKey key = keyFile != null ? EncryptionKey.fromFile(keyFile) : EncryptionKey.fromText(keyText, keyOrigin);
+            Optional<EncryptionKey> previous = Optional.ofNullable(previousKeyFile).map(EncryptionKey::fromFile);
+            return RedisSecrets.sealedWith(key, previous);
         }
 
         private static int millis(Duration explicit, Optional<Duration> fromUri) {

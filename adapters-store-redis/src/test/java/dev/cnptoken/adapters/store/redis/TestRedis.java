@@ -63,6 +63,11 @@ final class TestRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** The server's working directory: its append-only files, when durable. */
+    Path dir() {
+        return dir;
+    }
+
     boolean isRunning() {
         return server != null && server.isActive();
     }

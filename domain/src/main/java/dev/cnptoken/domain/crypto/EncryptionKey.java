@@ -1,9 +1,12 @@
-package dev.cnptoken.adapters.store.file;
+package dev.cnptoken.domain.crypto;
 
 import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.Failure.StoreFailure.Reason;
 import dev.cnptoken.domain.TokenException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,54 +16,63 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * An AES-256 key for the files at rest: 32 bytes written in standard base64 (44 characters with
- * padding), read from a file or an environment variable. Its {@link #id()} (the first 4 bytes of
- * the SHA-256 of the raw key, in hex) is stored in the clear in every encrypted file, so a wrong key
- * is told apart from a damaged file; it does not help to guess the key.
+ * An AES-256 key for data at rest: 32 bytes written in standard base64 (44 characters with padding),
+ * read from a file only its owner may read, an environment variable, or text the caller has read.
+ * Its {@link #id()} (the first 4 bytes of the SHA-256 of the raw key, in hex) may be stored in the
+ * clear beside what it encrypts, so a wrong key is told apart from damaged data; it does not help to
+ * guess the key. The key itself is never printed: {@link #toString()} shows the id only.
  */
-final class EncryptionKey {
-    static final int LENGTH = 32;
+public final class EncryptionKey {
+    /** The length of an AES-256 key in bytes. */
+    public static final int LENGTH = 32;
+
+    private static final int ID_LENGTH = 4;
     private static final int MAX_FILE_BYTES = 1024;
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-    private final SecretKeySpec spec;
-    private final byte[] id;
+    private final SecretKeySpec spec; // the raw key, for SecretCipher only
+    private final byte[] id; // first 4 bytes of SHA-256(raw key)
 
     private EncryptionKey(byte[] raw) {
         this.spec = new SecretKeySpec(raw, "AES");
-        this.id = Arrays.copyOf(sha256(raw), 4);
+        this.id = Arrays.copyOf(sha256(raw), ID_LENGTH);
     }
 
+    /** The key as the JDK's cipher takes it; stays in this package. */
     SecretKeySpec spec() {
         return spec;
     }
 
-    /** The 4-byte key id stored in each encrypted file's header. */
-    byte[] idBytes() {
+    /** The 4-byte key id. */
+    public byte[] idBytes() {
         return id.clone();
     }
 
-    /** The key id in hex, safe to print. */
-    String id() {
+    /** The key id in lower-case hex (8 characters), safe to print and to store. */
+    public String id() {
         return HexFormat.of().formatHex(id);
     }
 
     /**
-     * Reads the key from a file that only its owner may read.
+     * Reads the key from a file that only its owner may read (on POSIX file systems).
      *
-     * @throws TokenException {@code NotConfigured} when the file is missing, malformed or readable by
-     *     group or others; a {@code StoreFailure} when it cannot be read
+     * @throws TokenException {@code NotConfigured} when the file is missing, too large, malformed or
+     *     accessible by group or others; a {@code StoreFailure} when it cannot be read
      */
-    static EncryptionKey fromFile(Path file) {
+    public static EncryptionKey fromFile(Path file) {
+        Objects.requireNonNull(file, "file == null");
         String source = "encryption key file " + file;
         if (!Files.isRegularFile(file)) {
             throw notConfigured(source + " does not exist or is not a regular file");
@@ -71,9 +83,9 @@ final class EncryptionKey {
             try {
                 perms = posix.readAttributes().permissions();
             } catch (IOException e) {
-                throw FileFailures.map("read the permissions of", file, e);
+                throw unreadable("read the permissions of", file, e);
             }
-            if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
+            if (!Collections.disjoint(perms, GROUP_OR_OTHERS)) {
                 throw notConfigured(source + " is accessible by group or others; restrict it with chmod 600 (or 400)");
             }
         }
@@ -87,7 +99,7 @@ final class EncryptionKey {
         } catch (NoSuchFileException e) {
             throw notConfigured(source + " does not exist");
         } catch (IOException e) {
-            throw FileFailures.map("read", file, e);
+            throw unreadable("read", file, e);
         }
         try {
             return decode(new String(bytes, StandardCharsets.US_ASCII), source);
@@ -99,9 +111,12 @@ final class EncryptionKey {
     /**
      * Reads the key from an environment variable.
      *
+     * @param environment looks a variable up, e.g. {@code System::getenv}
      * @throws TokenException {@code NotConfigured} when the variable is unset or malformed
      */
-    static EncryptionKey fromEnvironment(String variable, Function<String, String> environment) {
+    public static EncryptionKey fromEnvironment(String variable, Function<String, String> environment) {
+        Objects.requireNonNull(variable, "variable == null");
+        Objects.requireNonNull(environment, "environment == null");
         String source = "environment variable " + variable;
         String value = environment.apply(variable);
         if (value == null || value.isBlank()) {
@@ -115,7 +130,9 @@ final class EncryptionKey {
      *
      * @throws TokenException {@code NotConfigured} when the text is blank or malformed
      */
-    static EncryptionKey fromText(String text, String origin) {
+    public static EncryptionKey fromText(String text, String origin) {
+        Objects.requireNonNull(text, "text == null");
+        Objects.requireNonNull(origin, "origin == null");
         String source = "encryption key from " + origin;
         if (text.isBlank()) {
             throw notConfigured(source + " is empty");
@@ -144,6 +161,24 @@ final class EncryptionKey {
 
     private static TokenException notConfigured(String detail) {
         return new TokenException(new Failure.NotConfigured(detail));
+    }
+
+    /** An I/O failure reading the key file: a store failure, as for the stored data itself. */
+    private static TokenException unreadable(String operation, Path file, IOException e) {
+        String reason;
+        Reason kind = Reason.UNAVAILABLE;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            reason = fse.getReason();
+        } else {
+            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        String lower = reason.toLowerCase(Locale.ROOT);
+        if (lower.contains("permission denied") || lower.contains("operation not permitted")) {
+            kind = Reason.PERMISSION_DENIED;
+        }
+        return new TokenException(new Failure.StoreFailure(kind, "cannot " + operation + " " + file + ": " + reason), e);
     }
 
     private static byte[] sha256(byte[] raw) {
