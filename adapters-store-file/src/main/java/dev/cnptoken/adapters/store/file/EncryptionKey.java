@@ -1,21 +1,18 @@
 package dev.cnptoken.adapters.store.file;
 
 import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.function.Function;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,9 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class EncryptionKey {
     static final int LENGTH = 32;
     private static final int MAX_FILE_BYTES = 1024;
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final System.Logger LOG = System.getLogger(FileTokenStore.class.getName());
 
     private final SecretKeySpec spec;
     private final byte[] id;
@@ -55,9 +50,10 @@ final class EncryptionKey {
     }
 
     /**
-     * Reads the key from a file that only its owner may read.
+     * Reads the key from a file, under {@link SecretFileRule#secretFile}: refused when group or others
+     * can write it, a warning when they can read it.
      *
-     * @throws TokenException {@code NotConfigured} when the file is missing, malformed or readable by
+     * @throws TokenException {@code NotConfigured} when the file is missing, malformed or writable by
      *     group or others; a {@code StoreFailure} when it cannot be read
      */
     static EncryptionKey fromFile(Path file) {
@@ -65,17 +61,19 @@ final class EncryptionKey {
         if (!Files.isRegularFile(file)) {
             throw notConfigured(source + " does not exist or is not a regular file");
         }
-        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (posix != null) {
-            Set<PosixFilePermission> perms;
-            try {
-                perms = posix.readAttributes().permissions();
-            } catch (IOException e) {
-                throw FileFailures.map("read the permissions of", file, e);
-            }
-            if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
-                throw notConfigured(source + " is accessible by group or others; restrict it with chmod 600 (or 400)");
-            }
+        SecretFileRule.Verdict verdict;
+        try {
+            verdict = SecretFileRule.secretFile(file, "encryption key file");
+        } catch (NoSuchFileException e) {
+            throw notConfigured(source + " does not exist");
+        } catch (IOException e) {
+            throw FileFailures.map("read the permissions of", file, e);
+        }
+        if (verdict.refused()) {
+            throw notConfigured(verdict.message());
+        }
+        if (verdict.level() == SecretFileRule.Level.WARN) {
+            LOG.log(System.Logger.Level.WARNING, verdict.message());
         }
         byte[] bytes;
         try {

@@ -2,6 +2,7 @@ package dev.cnptoken.adapters.store.file;
 
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
@@ -15,7 +16,9 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +29,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +57,14 @@ import java.util.function.Supplier;
  *       host can share a directory. Locks are advisory and need a local file system (not NFS).
  *   <li><b>Permissions.</b> On POSIX file systems the directory is created {@code 0700} and every
  *       file {@code 0600}.
+ *   <li><b>Trusts nothing others can write.</b> A store directory that group or others can write is
+ *       refused ({@code StoreFailure MISCONFIGURED} naming its mode and {@code chmod 700}), and so is
+ *       a document or lock file that the running user does not own, that group or others can write,
+ *       or that is a symbolic link: files are opened with {@link LinkOption#NOFOLLOW_LINKS} and
+ *       temporary files created with {@code CREATE_NEW}. A document group or others can read is used
+ *       with a warning. Since nobody else can write the directory, nobody can swap a file between
+ *       the check and the open. The rule is {@link SecretFileRule}'s, shared with the app's secret
+ *       files.
  *   <li><b>Damage is never papered over.</b> A file that cannot be read as an account's state
  *       (truncated, edited, wrong key, unknown schema) is reported as a {@code StoreFailure} {@code
  *       CORRUPT} naming its path, by {@link #read} and by {@link #compareAndSet}, which leaves it as
@@ -72,9 +82,10 @@ public final class FileTokenStore implements TokenStore {
     private static final int MAX_FILE_BYTES = 1 << 20;
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final OpenOption[] READ_NO_LINKS = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+
+    /** Files already warned about as readable by group or others: one warning per file and JVM. */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     /** One lock per lock file for the whole JVM: a JVM cannot hold the same file lock twice. */
     private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -152,11 +163,13 @@ public final class FileTokenStore implements TokenStore {
                 if (name.startsWith(".")) {
                     continue;
                 }
-                String account = name.substring(0, name.length() - SUFFIX.length());
-                try {
-                    accounts.add(AccountId.of(account));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.DEBUG, "ignoring {0}: not named after a valid account", entry);
+                Optional<AccountId> account = AccountId.parse(name.substring(0, name.length() - SUFFIX.length()));
+                if (account.isPresent()) {
+                    accounts.add(account.get());
+                } else {
+                    // anyone who could once write the directory chose this name: never log it raw
+                    LOG.log(Level.DEBUG, "ignoring \"{0}\" in {1}: not named after a valid account",
+                            AccountId.escaped(name), directory);
                 }
             }
         } catch (IOException e) {
@@ -190,7 +203,18 @@ public final class FileTokenStore implements TokenStore {
     private Optional<FileCodec.Decoded> load(AccountId account) {
         Path file = fileOf(account);
         byte[] data;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
+            checkOwnFile(file, "token file");
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(directory)) {
+                throw FileFailures.unavailable("the store directory " + directory
+                        + " is missing or is not a directory (unmounted volume?)");
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw FileFailures.map("read", file, e);
+        }
+        try (FileChannel channel = FileChannel.open(file, READ_NO_LINKS)) {
             long size = channel.size();
             if (size > MAX_FILE_BYTES) {
                 throw corrupt(account, file, "is " + size + " bytes long; no account state is larger than "
@@ -247,7 +271,7 @@ public final class FileTokenStore implements TokenStore {
         try {
             Files.deleteIfExists(temp); // a leftover of a crashed writer: we hold the lock, it is ours to remove
             try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), ownerOnly(OWNER_ONLY_FILE))) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_ONLY_FILE))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -322,12 +346,67 @@ public final class FileTokenStore implements TokenStore {
     }
 
     private FileChannel openLockFile(Path lockFile) {
+        FileChannel channel;
         try {
-            return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    ownerOnly(OWNER_ONLY_FILE));
+            // O_NOFOLLOW: a symbolic link planted at the lock's name is never followed, nor its target created
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_ONLY_FILE));
         } catch (IOException e) {
+            // the JDK reports O_NOFOLLOW's ELOOP as a plain IOException
+            if (Files.isSymbolicLink(lockFile)) {
+                throw refusedOwnFile(lockFile, "lock file");
+            }
             throw FileFailures.map("open the lock file", lockFile, e);
         }
+        try {
+            checkOwnFile(lockFile, "lock file");
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException io) {
+                throw FileFailures.map("check the lock file", lockFile, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Applies {@link SecretFileRule#ownFile} to one of this store's files: refuses it (a {@code
+     * StoreFailure MISCONFIGURED} naming the file and the fix) or warns once about it.
+     *
+     * @throws NoSuchFileException when there is no such file
+     */
+    private static void checkOwnFile(Path file, String what) throws IOException {
+        SecretFileRule.Verdict verdict = SecretFileRule.ownFile(file, what);
+        switch (verdict.level()) {
+            case REFUSE -> {
+                LOG.log(Level.WARNING, verdict.message());
+                throw FileFailures.refused(verdict.message());
+            }
+            case WARN -> {
+                if (WARNED.add(file)) {
+                    LOG.log(Level.WARNING, verdict.message());
+                }
+            }
+            case OK -> WARNED.remove(file);
+        }
+    }
+
+    private static TokenException refusedOwnFile(Path file, String what) {
+        try {
+            SecretFileRule.Verdict verdict = SecretFileRule.ownFile(file, what);
+            if (verdict.refused()) {
+                return FileFailures.refused(verdict.message());
+            }
+        } catch (IOException ignored) {
+            // fall through to the plain refusal
+        }
+        return FileFailures.refused(what + " " + file + " is a symbolic link; cnp-token never follows one there:"
+                + " remove it");
     }
 
     private FileLock acquire(FileChannel channel, long deadline, AccountId account, Path lockFile)
@@ -367,10 +446,12 @@ public final class FileTokenStore implements TokenStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ".*" + TEMP_SUFFIX)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                try {
-                    owners.add(AccountId.of(name.substring(1, name.length() - TEMP_SUFFIX.length())));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.DEBUG, "ignoring {0}: not a temporary file of this store", entry);
+                Optional<AccountId> owner = AccountId.parse(name.substring(1, name.length() - TEMP_SUFFIX.length()));
+                if (owner.isPresent()) {
+                    owners.add(owner.get());
+                } else {
+                    LOG.log(Level.DEBUG, "ignoring \"{0}\" in {1}: not a temporary file of this store",
+                            AccountId.escaped(name), directory);
                 }
             }
         } catch (IOException e) {
@@ -539,10 +620,12 @@ public final class FileTokenStore implements TokenStore {
                 }
                 dir = dir.toRealPath();
                 if (posix) {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-                    if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
-                        LOG.log(Level.WARNING, "token store directory {0} is {1}: group or others can list it;"
-                                + " chmod 700 it unless that is intended", dir, PosixFilePermissions.toString(perms));
+                    SecretFileRule.Verdict verdict = SecretFileRule.directory(dir, "token store directory");
+                    if (verdict.refused()) {
+                        throw FileFailures.refused(verdict.message());
+                    }
+                    if (verdict.level() == SecretFileRule.Level.WARN) {
+                        LOG.log(Level.WARNING, verdict.message());
                     }
                 } else {
                     LOG.log(Level.WARNING, "token store directory {0} is on a file system without POSIX"
