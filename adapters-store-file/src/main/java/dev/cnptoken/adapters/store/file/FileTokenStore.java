@@ -65,6 +65,11 @@ import java.util.function.Supplier;
  *       with a warning. Since nobody else can write the directory, nobody can swap a file between
  *       the check and the open. The rule is {@link SecretFileRule}'s, shared with the app's secret
  *       files.
+ *   <li><b>Reader files.</b> Optionally ({@link Builder#readerFiles}), each successful write also
+ *       replaces {@code <reader directory>/<account>.access.json}: the access token, its type and
+ *       expiry only, never encrypted, with its own mode and group, for consumers that must not see
+ *       the refresh token. A reader file that cannot be written is logged as a warning and written
+ *       again at the next write; it never fails the compare-and-set.
  *   <li><b>Damage is never papered over.</b> A file that cannot be read as an account's state
  *       (truncated, edited, wrong key, unknown schema) is reported as a {@code StoreFailure} {@code
  *       CORRUPT} naming its path, by {@link #read} and by {@link #compareAndSet}, which leaves it as
@@ -96,11 +101,13 @@ public final class FileTokenStore implements TokenStore {
     private final boolean fsync;
     private final boolean posix;
     private final Duration lockTimeout;
+    private final ReaderFiles readers; // null: no reader files
     private final SecureRandom random = new SecureRandom();
 
     private FileTokenStore(Path directory, EncryptionKey key, EncryptionKey previousKey, boolean fsync, boolean posix,
-            Duration lockTimeout) {
+            Duration lockTimeout, ReaderFiles readers) {
         this.directory = directory;
+        this.readers = readers;
         this.key = key;
         List<EncryptionKey> keys = new ArrayList<>();
         if (key != null) {
@@ -150,7 +157,11 @@ public final class FileTokenStore implements TokenStore {
             }
             replace(account, bytes, version);
             LOG.log(Level.DEBUG, "account {0}: wrote version {1} to {2}", account, version, fileOf(account));
-            return new CasResult.Written(new VersionedState(next.toStoredPrecision(), version));
+            TokenState stored = next.toStoredPrecision();
+            if (readers != null) {
+                readers.write(account, stored);
+            }
+            return new CasResult.Written(new VersionedState(stored, version));
         });
     }
 
@@ -184,7 +195,8 @@ public final class FileTokenStore implements TokenStore {
         return "FileTokenStore[directory=" + directory + ", encryption="
                 + (key == null ? "none" : "AES-256-GCM key id " + key.id()) + (readKeys.size() > 1
                         ? " (also reads key id " + readKeys.get(1).id() + ")" : "")
-                + ", fsync=" + (fsync ? "on" : "off") + "]";
+                + ", fsync=" + (fsync ? "on" : "off")
+                + (readers == null ? "" : ", reader files in " + readers.describe()) + "]";
     }
 
     Path fileOf(AccountId account) {
@@ -495,6 +507,9 @@ public final class FileTokenStore implements TokenStore {
         private boolean fsync = true;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Function<String, String> environment = System::getenv;
+        private Path readerDirectory;
+        private String readerMode;
+        private String readerGroup;
 
         private Builder() {}
 
@@ -569,6 +584,35 @@ public final class FileTokenStore implements TokenStore {
             return this;
         }
 
+        /**
+         * Also writes, after each successful write, the reader file {@code
+         * <readerDirectory>/<account>.access.json} with the access side only ({@code schema_version},
+         * {@code access_token}, {@code token_type}, {@code expires_at}), for consumers that must not
+         * read the refresh token. The directory is created {@code 0750} if missing; it must not be the
+         * store's directory nor be writable by group or others.
+         */
+        public Builder readerFiles(Path readerDirectory) {
+            this.readerDirectory = Objects.requireNonNull(readerDirectory, "readerDirectory == null");
+            return this;
+        }
+
+        /** The reader files' mode in octal, {@code 0640} by default; group and others may not write. */
+        public Builder readerFileMode(String octal) {
+            ReaderFiles.parseMode(Objects.requireNonNull(octal, "octal == null"));
+            this.readerMode = octal;
+            return this;
+        }
+
+        /** The reader files' group (by name); by default the one new files get. */
+        public Builder readerFileGroup(String group) {
+            Objects.requireNonNull(group, "group == null");
+            if (group.isBlank()) {
+                throw new IllegalArgumentException("group is blank");
+            }
+            this.readerGroup = group;
+            return this;
+        }
+
         /** Where environment variables are looked up (tests). */
         Builder environment(Function<String, String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment == null");
@@ -579,7 +623,9 @@ public final class FileTokenStore implements TokenStore {
          * Creates the directory if needed, loads the key, and removes temporary files left by
          * writers that died.
          *
-         * @throws IllegalStateException when no directory was set, or both key sources were
+         * @throws IllegalStateException when no directory was set, or both key sources were, or a
+         *     reader file mode or group without a reader directory
+         * @throws IllegalArgumentException when the reader directory is the store's, or its group unknown
          * @throws TokenException {@code NotConfigured} when the key is missing, malformed or too
          *     widely readable; {@code StoreFailure} when the directory cannot be created or read
          */
@@ -599,6 +645,9 @@ public final class FileTokenStore implements TokenStore {
             }
             if (keySources.size() > 1) {
                 throw new IllegalStateException("set one key source, not both: " + String.join(" and ", keySources));
+            }
+            if (readerDirectory == null && (readerMode != null || readerGroup != null)) {
+                throw new IllegalStateException("readerFileMode and readerFileGroup need readerFiles(directory)");
             }
             if (previousKeyFile != null && keySources.isEmpty()) {
                 throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile,"
@@ -644,7 +693,10 @@ public final class FileTokenStore implements TokenStore {
                 key = EncryptionKey.fromText(keyText, keyOrigin);
             }
             EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
-            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
+            ReaderFiles readers = readerDirectory == null ? null : ReaderFiles.open(readerDirectory, dir,
+                    ReaderFiles.parseMode(readerMode == null ? "0640" : readerMode), Optional.ofNullable(readerGroup),
+                    fsync);
+            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout, readers);
             store.removeLeftovers();
             LOG.log(Level.DEBUG, "file token store ready: {0}", store);
             return store;
