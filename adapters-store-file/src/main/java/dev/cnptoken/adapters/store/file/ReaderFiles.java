@@ -94,8 +94,9 @@ final class ReaderFiles {
     }
 
     /**
-     * Creates the reader directory ({@code 0750}, in the group if one is set) if missing and checks
-     * it: it must differ from the store's directory and must not be writable by group or others.
+     * Creates the reader directory ({@code 0750} whatever the umask, in the group if one is set) if
+     * missing and checks it: it must differ from the store's directory and must not be writable by
+     * group or others.
      *
      * @throws IllegalArgumentException when the directory is the store's, or the group is unknown
      * @throws dev.cnptoken.domain.TokenException {@code StoreFailure} when the directory cannot be
@@ -105,14 +106,16 @@ final class ReaderFiles {
             boolean fsync) {
         Path dir = directory.toAbsolutePath().normalize();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        boolean created = false;
         try {
             if (Files.notExists(dir)) {
                 if (posix) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwxr-x---")));
+                            PosixFilePermissions.fromString("rwx------")));
                 } else {
                     Files.createDirectories(dir);
                 }
+                created = true;
             }
             if (!Files.isDirectory(dir)) {
                 throw FileFailures.unavailable("the reader directory " + dir + " is not a directory");
@@ -136,6 +139,18 @@ final class ReaderFiles {
             } catch (IOException e) {
                 throw new IllegalArgumentException("reader file group \"" + AccountId.escaped(group.get())
                         + "\" is not a group on this host");
+            }
+        }
+        if (posix && created) {
+            // 0750 whatever the umask, in the readers' group: they may enter it and read, never write
+            try {
+                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+                if (principal.isPresent()) {
+                    view.setGroup(principal.get());
+                }
+                view.setPermissions(PosixFilePermissions.fromString("rwxr-x---"));
+            } catch (IOException e) {
+                throw FileFailures.map("set the group and mode of the reader directory", dir, e);
             }
         }
         if (posix) {

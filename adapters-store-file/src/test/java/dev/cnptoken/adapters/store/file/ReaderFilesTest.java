@@ -126,6 +126,7 @@ class ReaderFilesTest {
         assertThat(Files.readString(file)).contains(CasHammer.counter("second").accessToken().value());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
         assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(65534);
+        assertThat(Files.getAttribute(readers, "unix:gid")).as("the directory it created").isEqualTo(65534);
         try (var files = Files.list(readers)) {
             assertThat(files).containsExactly(file);
         }
