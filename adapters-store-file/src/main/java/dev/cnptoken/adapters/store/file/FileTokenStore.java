@@ -218,11 +218,7 @@ public final class FileTokenStore implements TokenStore {
         try {
             checkOwnFile(file, "token file");
         } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(directory)) {
-                throw FileFailures.unavailable("the store directory " + directory
-                        + " is missing or is not a directory (unmounted volume?)");
-            }
-            return Optional.empty();
+            return noDocument();
         } catch (IOException e) {
             throw FileFailures.map("read", file, e);
         }
@@ -239,11 +235,7 @@ public final class FileTokenStore implements TokenStore {
             data = Arrays.copyOf(buffer.array(), buffer.position());
             Arrays.fill(buffer.array(), (byte) 0);
         } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(directory)) {
-                throw FileFailures.unavailable("the store directory " + directory
-                        + " is missing or is not a directory (unmounted volume?)");
-            }
-            return Optional.empty();
+            return noDocument(); // removed between the check and the open
         } catch (IOException e) {
             throw FileFailures.map("read", file, e);
         }
@@ -268,6 +260,15 @@ public final class FileTokenStore implements TokenStore {
         } finally {
             Arrays.fill(data, (byte) 0);
         }
+    }
+
+    /** No document: empty, unless the directory itself is gone (an unmounted volume is no empty store). */
+    private Optional<FileCodec.Decoded> noDocument() {
+        if (!Files.isDirectory(directory)) {
+            throw FileFailures.unavailable("the store directory " + directory
+                    + " is missing or is not a directory (unmounted volume?)");
+        }
+        return Optional.empty();
     }
 
     private static TokenException corrupt(AccountId account, Path file, String detail) {
