@@ -51,6 +51,7 @@ class SecretFileRuleTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         int me = (Integer) Files.getAttribute(file, "unix:uid");
         assertThat(SecretFileRule.ownFile(file, "token file").level()).isEqualTo(Level.OK);
+        org.assertj.core.api.Assumptions.assumeThat(me).as("only root can give a file to another user").isZero();
 
         Files.setAttribute(file, "unix:uid", me == 65534 ? 65533 : 65534);
 
