@@ -2,15 +2,21 @@ package dev.cnptoken.app;
 
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.config.ConfigException;
+import dev.cnptoken.app.config.Key;
 import dev.cnptoken.app.job.ExitCode;
 import dev.cnptoken.app.wiring.AppRuntime;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.RefreshToken;
+import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
 import dev.cnptoken.domain.port.CasResult;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Spec;
     "Checks the configuration, FortiCNP, the credentials and the store.",
     "",
     "Checks the configuration, that FortiCNP answers over the configured transport (TLS included), "
-        + "the credentials of the configured accounts and the store's read and write permissions, and says "
+        + "the credentials of the configured accounts, the store's read and write permissions and the modes of "
+        + "the store directory and the secret files (key, credential, password and token files), and says "
         + "plainly what is wrong. Exit 0 when every check passes."
 }, footerHeading = "%nExample:%n", footer = {
     "  cnp-token --config /etc/cnp-token/config.yaml doctor"
@@ -52,6 +59,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         ok("configuration", "file " + config.sources().file().map(Object::toString).orElse("(none, defaults and environment)")
                 + "; transport " + lower(config.forticnp().transport()) + ", store " + lower(config.store()) + ", base URL " + config.forticnp().baseUrl());
+        checkFileModes(config);
         AppRuntime runtime;
         try {
             runtime = root.runtime(config);
@@ -71,6 +79,62 @@ final class DoctorCommand implements Callable<Integer> {
             root.io.out().println("doctor: everything looks right");
         }
         return ExitCode.worst(problems).code();
+    }
+
+    /**
+     * Reports the mode of the store directory, the reader directory, and every secret file, under
+     * {@link SecretFileRule}: fail when group or others can write, warn when they can read.
+     */
+    private void checkFileModes(AppConfig config) {
+        if (config.store() == AppConfig.StoreKind.FILE) {
+            // with reader files under it, group members must enter the store directory: 0710 or 0750 is meant
+            report("token store directory", config.file().directory(), true, config.file().readers().isPresent());
+            config.file().readers().ifPresent(r -> report("reader directory", r.directory(), true, true));
+        }
+        for (var e : config.secretFiles().entrySet()) {
+            String what = e.getKey() == Key.CREDENTIAL_FILE ? "credential file" : e.getKey().fileName().replace('_', ' ');
+            report(what, e.getValue(), false, false);
+        }
+        config.credentials().directory().ifPresent(dir -> {
+            report("credential directory", dir, true, true);
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    List<Path> files = new ArrayList<>();
+                    for (Path f : entries) {
+                        // Kubernetes mounts add ..data and ..<timestamp> entries: only account names count
+                        if (AccountId.parse(f.getFileName().toString()).isPresent() && Files.isRegularFile(f)) {
+                            files.add(f);
+                        }
+                    }
+                    files.sort(null);
+                    files.forEach(f -> report("credential file", f, false, false));
+                } catch (IOException e) {
+                    warn("file mode", "cannot list the credential directory " + dir + " (" + e.getClass().getSimpleName() + ")");
+                }
+            }
+        });
+    }
+
+    private void report(String what, Path path, boolean directory, boolean mayBeReadable) {
+        if (!Files.exists(path)) {
+            return; // a missing file or directory is reported by the checks that need it
+        }
+        try {
+            SecretFileRule.Verdict v = directory ? SecretFileRule.directory(path, what) : SecretFileRule.secretFile(path, what);
+            switch (v.level()) {
+                case REFUSE -> fail(ExitCode.CONFIG, "file mode", v.message());
+                case WARN -> {
+                    if (mayBeReadable) {
+                        ok("file mode", what + " " + path + " is " + v.mode());
+                    } else {
+                        warn("file mode", v.message());
+                    }
+                }
+                case OK -> ok("file mode", what + " " + path + " is " + v.mode());
+            }
+        } catch (IOException e) {
+            warn("file mode", "cannot read the mode of " + what + " " + path + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private void checkFortiCnp(AppRuntime runtime, AppConfig config) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -390,6 +391,37 @@ class CliTest {
         CliRunner.Result down = run(cli("feign", "file").env("CNP_BASE_URL", "http://127.0.0.1:1"), "doctor");
         assertThat(down.out()).contains("[FAIL] forticnp");
         assertThat(down.exit()).isEqualTo(4);
+    }
+
+    @Test
+    void doctorReportsTheModesOfTheStoreDirectoryAndSecretFilesAndFailsOnWhatOthersCanWrite() throws Exception {
+        Path credentials = Files.createDirectory(dir.resolve("credentials"));
+        Path acmeCredential = Files.writeString(credentials.resolve("acme"), credential.value());
+        Files.setPosixFilePermissions(acmeCredential, PosixFilePermissions.fromString("rw-r--r--"));
+        Path password = Files.writeString(dir.resolve("vault-token"), "SENTINEL-not-used");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        CliRunner cli = cli("feign", "file").env("CNP_CREDENTIAL_DIR", credentials.toString())
+                .env("CNP_VAULT_TOKEN_FILE", password.toString());
+        runWithInput(cli, credential.value(), "login", "--account", "acme", "--credential-stdin");
+        Path store = dir.resolve("store");
+
+        CliRunner.Result r = run(cli, "doctor");
+
+        assertThat(r.out()).contains("[ ok ] file mode: token store directory " + store + " is 0700")
+                .contains("[ ok ] file mode: vault token file " + password + " is 0600")
+                .containsPattern("\\[warn\\] file mode: credential file " + java.util.regex.Pattern.quote(acmeCredential.toString())
+                        + " is mode 0644: .*defaultMode: 0400");
+        assertThat(r.exit()).as(r.out()).isZero();
+
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(acmeCredential, PosixFilePermissions.fromString("rw-rw-rw-"));
+        CliRunner.Result open = run(cli, "doctor");
+
+        assertThat(open.out()).containsPattern("\\[FAIL\\] file mode: token store directory "
+                        + java.util.regex.Pattern.quote(store.toString()) + " is mode 0777: .*chmod 700")
+                .containsPattern("\\[FAIL\\] file mode: credential file .* is mode 0666")
+                .doesNotContain("everything looks right");
+        assertThat(open.exit()).isEqualTo(3);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cnptoken.domain;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,47 @@ public record AccountId(String name) implements Comparable<AccountId> {
     /** Shorthand for {@code new AccountId(name)}. */
     public static AccountId of(String name) {
         return new AccountId(name);
+    }
+
+    /**
+     * The account {@code name} names, or empty when it breaks the rules: for names read back from a
+     * store (Redis keys, file names, Vault folders), which anyone with write access there can choose.
+     */
+    public static Optional<AccountId> parse(String name) {
+        return name != null && VALID.matcher(name).matches() ? Optional.of(new AccountId(name)) : Optional.empty();
+    }
+
+    /**
+     * {@code text} made safe for one log line: at most 80 characters, a backslash as {@code \\},
+     * newline, carriage return and tab as {@code \n}, {@code \r}, {@code \t}, and other control or
+     * non-ASCII characters as a backslash, {@code u} and four hex digits, so a name read from a store cannot forge a line.
+     */
+    public static String escaped(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder();
+        int limit = Math.min(text.length(), 80);
+        for (int i = 0; i < limit; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        if (text.length() > limit) {
+            out.append("...");
+        }
+        return out.toString();
     }
 
     @Override

@@ -111,4 +111,20 @@ class AccountIdTest {
                         Arbitraries.strings().all().ofMaxLength(30))
                 .as((a, c, b) -> a + c + b);
     }
+
+    @Test
+    void parsesANameReadFromAStoreIntoAnAccountOrNothing() {
+        assertThat(AccountId.parse("acme-prod.1")).contains(AccountId.of("acme-prod.1"));
+        assertThat(AccountId.parse("acme\nINFO forged line")).isEmpty();
+        assertThat(AccountId.parse("")).isEmpty();
+        assertThat(AccountId.parse(null)).isEmpty();
+    }
+
+    @Test
+    void escapesANameForOneLogLineWithControlCharactersWrittenOutAndTruncated() {
+        assertThat(AccountId.escaped("acme\nINFO forged\r\t\\x\u0000\u00e9")).isEqualTo(
+                "acme\\nINFO forged\\r\\t\\\\x\\u0000\\u00e9");
+        assertThat(AccountId.escaped("a".repeat(100))).isEqualTo("a".repeat(80) + "...");
+        assertThat(AccountId.escaped("x\ny")).doesNotContain("\n");
+    }
 }

@@ -41,6 +41,7 @@ public final class AppConfig {
     private final RedisConfig redis;
     private final VaultConfig vault;
     private final DaemonConfig daemon;
+    private final Map<Key, Path> secretFiles;
 
     private AppConfig(ConfigSources s) {
         ValueParser p = new ValueParser(s);
@@ -57,6 +58,12 @@ public final class AppConfig {
         this.redis = RedisConfig.from(p);
         this.vault = VaultConfig.from(p);
         this.daemon = DaemonConfig.from(p);
+        Map<Key, Path> files = new java.util.LinkedHashMap<>();
+        for (Key k : List.of(Key.FILE_KEY_FILE, Key.CREDENTIAL_FILE, Key.REDIS_PASSWORD_FILE, Key.VAULT_TOKEN_FILE,
+                Key.VAULT_SECRET_ID_FILE)) {
+            p.path(k).ifPresent(path -> files.put(k, path));
+        }
+        this.secretFiles = java.util.Collections.unmodifiableMap(files);
         switch (store) {
             case REDIS -> redis.requireComplete();
             case VAULT -> vault.requireComplete();
@@ -145,6 +152,15 @@ public final class AppConfig {
     /** The Vault store's settings (complete when {@code store=vault}). */
     public VaultConfig vault() {
         return vault;
+    }
+
+    /**
+     * The files holding a secret that the configuration names ({@code file_key_file}, {@code
+     * credential_file}, {@code redis_password_file}, {@code vault_token_file}, {@code
+     * vault_secret_id_file}), in that order: for {@code doctor}'s report of their modes.
+     */
+    public Map<Key, Path> secretFiles() {
+        return secretFiles;
     }
 
     /** The daemon's settings. */

@@ -5,18 +5,29 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.cnptoken.domain.SecretFileRule;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a file that holds one secret (a credential, a token, a password): at most {@link
- * #MAX_BYTES} of UTF-8, with a leading byte order mark and surrounding white space dropped.
+ * #MAX_BYTES} of UTF-8, with a leading byte order mark and surrounding white space dropped, under
+ * {@link SecretFileRule}'s rule: refused when group or others can write it, a warning (once per
+ * file) when they can read it.
  */
 public final class SecretFiles {
     /** The largest secret file read; a bigger file is not a secret but a mistake. */
     public static final int MAX_BYTES = 4096;
 
     private static final char BOM = '\uFEFF';
+    private static final Logger LOG = LoggerFactory.getLogger("cnp-token.config");
+
+    /** Files already warned about: one warning per file and run. */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     private SecretFiles() {}
 
@@ -29,8 +40,51 @@ public final class SecretFiles {
         }
     }
 
+    /** A secret file group or others can write; the message names it, its mode and the fix. */
+    public static final class UnsafeFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeFileException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * The secret in {@code file}, possibly empty.
+     * The secret in {@code file}, possibly empty, after {@link #check} has passed it.
+     *
+     * @param what names the file in messages, e.g. {@code "credential file"}
+     * @throws UnsafeFileException when group or others can write the file
+     * @throws TooLargeException when the file holds more than {@link #MAX_BYTES}
+     * @throws IOException when it cannot be read
+     */
+    public static String read(Path file, String what) throws IOException {
+        check(file, what);
+        return read(file);
+    }
+
+    /**
+     * Applies the secret-file rule to {@code file}: refuses it when group or others can write it,
+     * logs a warning (once per file) when they can read it.
+     *
+     * @throws UnsafeFileException when group or others can write it
+     * @throws IOException when its attributes cannot be read
+     */
+    public static void check(Path file, String what) throws IOException {
+        SecretFileRule.Verdict verdict = SecretFileRule.secretFile(file, what);
+        switch (verdict.level()) {
+            case REFUSE -> throw new UnsafeFileException(verdict.message());
+            case WARN -> {
+                if (WARNED.add(file.toAbsolutePath())) {
+                    LOG.warn("{}", verdict.message());
+                }
+            }
+            case OK -> WARNED.remove(file.toAbsolutePath());
+        }
+    }
+
+    /**
+     * The secret in {@code file}, possibly empty, without the permission check (callers check
+     * with {@link #check} or read through {@link #read(Path, String)}).
      *
      * @throws TooLargeException when the file holds more than {@link #MAX_BYTES}
      * @throws IOException when it cannot be read

@@ -66,11 +66,13 @@ final class ValueParser {
         return existingFile(key).map(p -> {
             String origin = origin(key);
             try {
-                String text = SecretFiles.read(p);
+                String text = SecretFiles.read(p, key.fileName().replace('_', ' '));
                 if (text.isEmpty()) {
                     throw ConfigException.of(key, origin, p + " is empty");
                 }
                 return new Secret(text, p.toString());
+            } catch (SecretFiles.UnsafeFileException e) {
+                throw ConfigException.of(key, origin, e.getMessage());
             } catch (SecretFiles.TooLargeException e) {
                 throw ConfigException.of(key, origin, p + " holds " + e.getMessage() + "; it must hold one secret");
             } catch (IOException e) {

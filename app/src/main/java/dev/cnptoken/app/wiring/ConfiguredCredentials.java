@@ -22,7 +22,7 @@ import java.util.function.Function;
  * {@code credential_file}. When none has one, the engine falls back to a credential kept in the
  * store. Files are read on every use (a leading byte order mark and surrounding white space
  * dropped, at most {@link SecretFiles#MAX_BYTES}), so a renewed credential is picked up without a
- * restart.
+ * restart; a file group or others can write is refused, one they can read is used with a warning.
  */
 public final class ConfiguredCredentials implements CredentialSource {
     private final CredentialsConfig config;
@@ -66,7 +66,9 @@ public final class ConfiguredCredentials implements CredentialSource {
 
     private static String read(Path file) {
         try {
-            return SecretFiles.read(file);
+            return SecretFiles.read(file, "credential file");
+        } catch (SecretFiles.UnsafeFileException e) {
+            throw new TokenException(new Failure.NotConfigured(e.getMessage()));
         } catch (SecretFiles.TooLargeException e) {
             throw new TokenException(new Failure.NotConfigured("the credential file " + file + " holds " + e.getMessage()
                     + "; it must hold one API credential"));

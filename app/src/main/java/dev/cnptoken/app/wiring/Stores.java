@@ -34,6 +34,10 @@ final class Stores {
         FileTokenStore.Builder b = FileTokenStore.builder().directory(config.directory());
         config.keyFile().ifPresent(b::encryptionKeyFile);
         config.key().ifPresent(k -> b.encryptionKey(k.value(), k.origin()));
+        config.readers().ifPresent(r -> {
+            b.readerFiles(r.directory()).readerFileMode(r.mode());
+            r.group().ifPresent(b::readerFileGroup);
+        });
         return b.build();
     }
 

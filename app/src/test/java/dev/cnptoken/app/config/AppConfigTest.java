@@ -655,6 +655,60 @@ class AppConfigTest {
     }
 
     @Test
+    void refusesAPasswordFileGroupOrOthersCanWriteNamingItsModeAndTheFix() throws IOException {
+        Path password = file("password", "SENTINEL-password");
+        java.nio.file.Files.setPosixFilePermissions(password,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        env.put("CNP_REDIS_PASSWORD_FILE", password.toString());
+
+        assertThat(refusal()).startsWith("redis_password_file (from CNP_REDIS_PASSWORD_FILE): ")
+                .contains(password.toString(), "0666", "chmod 600", "defaultMode: 0400").doesNotContain("SENTINEL");
+    }
+
+    @Test
+    void readsAPasswordFileOthersCanReadAsKubernetesMountsIt() throws IOException {
+        Path password = file("password", "from-a-0644-file");
+        java.nio.file.Files.setPosixFilePermissions(password,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        env.put("CNP_REDIS_PASSWORD_FILE", password.toString());
+
+        assertThat(load().redis().password().orElseThrow().value()).isEqualTo("from-a-0644-file");
+    }
+
+    @Test
+    void turnsReaderFilesOnInASubdirectoryOfTheStoreWithMode0640ByDefault() throws IOException {
+        env.put("CNP_FILE_DIR", "/var/lib/cnp");
+        assertThat(load().file().readers()).isEmpty();
+
+        env.put("CNP_FILE_READER_FILES", "true");
+        FileStoreConfig.Readers readers = load().file().readers().orElseThrow();
+        assertThat(readers.directory()).isEqualTo(Path.of("/var/lib/cnp/readers"));
+        assertThat(readers.mode()).isEqualTo("0640");
+        assertThat(readers.group()).isEmpty();
+
+        env.remove("CNP_FILE_READER_FILES");
+        env.put("CNP_FILE_READER_DIR", "/run/cnp-readers");
+        env.put("CNP_FILE_READER_MODE", "0644");
+        env.put("CNP_FILE_READER_GROUP", "cnp-readers");
+        readers = load().file().readers().orElseThrow();
+        assertThat(readers.directory()).isEqualTo(Path.of("/run/cnp-readers"));
+        assertThat(readers.mode()).isEqualTo("0644");
+        assertThat(readers.group()).contains("cnp-readers");
+    }
+
+    @Test
+    void refusesAReaderModeOthersCouldWriteOrReaderSettingsWithoutReaderFiles() {
+        env.put("CNP_FILE_READER_FILES", "true");
+        env.put("CNP_FILE_READER_MODE", "0666");
+        assertThat(refusal()).startsWith("file_reader_mode (from CNP_FILE_READER_MODE): ").contains("0666");
+
+        env.put("CNP_FILE_READER_FILES", "false");
+        env.put("CNP_FILE_READER_MODE", "0640");
+        assertThat(refusal()).startsWith("file_reader_mode (from CNP_FILE_READER_MODE): ")
+                .contains("file_reader_files");
+    }
+
+    @Test
     void refusesABlankFileDirInYamlInsteadOfUsingTheCurrentDirectory() throws IOException {
         Path yaml = file("c.yaml", "file_dir: \"\"\n");
         flags.put(Key.CONFIG, yaml.toString());

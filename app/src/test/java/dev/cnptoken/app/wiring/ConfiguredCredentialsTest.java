@@ -56,6 +56,29 @@ class ConfiguredCredentialsTest {
     }
 
     @Test
+    void refusesACredentialFileOthersCanWriteNamingItsModeAndTheFix() throws IOException {
+        Path perAccount = Files.createDirectory(dir.resolve("accounts"));
+        Path file = Files.writeString(perAccount.resolve("acme"), CREDENTIAL);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        CredentialsConfig config = new CredentialsConfig(Optional.empty(), Optional.empty(), Optional.of(perAccount));
+
+        assertThatThrownBy(() -> credentials(config).credential(ACME)).isInstanceOfSatisfying(TokenException.class, e -> {
+            assertThat(e.failure()).isInstanceOf(Failure.NotConfigured.class);
+            assertThat(e.getMessage()).contains(file.toString(), "0666", "chmod 600").doesNotContain(CREDENTIAL);
+        });
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        assertThatThrownBy(() -> credentials(file(file)).credential(ACME)).hasMessageContaining("0660");
+    }
+
+    @Test
+    void usesACredentialFileOthersCanReadAsKubernetesMountsIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("credential"), CREDENTIAL);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(credentials(file(file)).credential(ACME)).contains(new ApiCredential(CREDENTIAL));
+    }
+
+    @Test
     void refusesAnOversizedCredentialFileWithoutShowingIt() throws IOException {
         Path file = Files.writeString(dir.resolve("credential"), CREDENTIAL.repeat(SecretFiles.MAX_BYTES / CREDENTIAL.length() + 1));
 

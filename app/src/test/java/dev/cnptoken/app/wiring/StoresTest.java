@@ -61,4 +61,29 @@ class StoresTest {
                         .isInstanceOf(dev.cnptoken.domain.Failure.NotConfigured.class))
                 .hasMessageContaining("CNP_REDIS_ENCRYPTION_KEY decodes to 16 bytes").hasMessageNotContaining(sixteen);
     }
+
+    @Test
+    void writesReaderFilesWithTheConfiguredDirectoryModeAndGroup() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(System.getProperty("user.name"))
+                .as("only root can give a file to any group").isEqualTo("root");
+        Path readers = dir.resolve("readers");
+        Map<String, String> env = Map.of("CNP_STORE", "file", "CNP_FILE_DIR", dir.resolve("store").toString(),
+                "CNP_FILE_READER_DIR", readers.toString(), "CNP_FILE_READER_MODE", "0644",
+                "CNP_FILE_READER_GROUP", "nogroup");
+        AppConfig config = AppConfig.from(ConfigSources.load(env, Map.of(), List.of()));
+        TokenStore store = Stores.create(config, Clock.systemUTC());
+        java.time.Instant t = java.time.Instant.parse("2026-03-01T10:15:30Z");
+        dev.cnptoken.domain.TokenState state = new dev.cnptoken.domain.TokenState(
+                new dev.cnptoken.domain.AccessToken("access-1"), "bearer", t.plusSeconds(3600),
+                new dev.cnptoken.domain.RefreshToken("refresh-1"), t, t, java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty());
+
+        store.compareAndSet(dev.cnptoken.domain.AccountId.of("acme"), TokenStore.ABSENT, state);
+
+        Path file = readers.resolve("acme.access.json");
+        assertThat(java.nio.file.Files.readString(file)).contains("access-1").doesNotContain("refresh-1");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+        assertThat(java.nio.file.Files.getAttribute(file, "unix:gid")).isEqualTo(65534);
+    }
 }

@@ -2,6 +2,7 @@ package dev.cnptoken.domain.crypto;
 
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.Failure.StoreFailure.Reason;
+import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,18 +11,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -38,9 +34,7 @@ public final class EncryptionKey {
 
     private static final int ID_LENGTH = 4;
     private static final int MAX_FILE_BYTES = 1024;
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final System.Logger LOG = System.getLogger(EncryptionKey.class.getName());
 
     private final SecretKeySpec spec; // the raw key, for SecretCipher only
     private final byte[] id; // first 4 bytes of SHA-256(raw key)
@@ -66,10 +60,11 @@ public final class EncryptionKey {
     }
 
     /**
-     * Reads the key from a file that only its owner may read (on POSIX file systems).
+     * Reads the key from a file, under {@link SecretFileRule#secretFile}: refused when group or others
+     * can write it, a warning when they can read it.
      *
-     * @throws TokenException {@code NotConfigured} when the file is missing, too large, malformed or
-     *     accessible by group or others; a {@code StoreFailure} when it cannot be read
+     * @throws TokenException {@code NotConfigured} when the file is missing, malformed or writable by
+     *     group or others; a {@code StoreFailure} when it cannot be read
      */
     public static EncryptionKey fromFile(Path file) {
         Objects.requireNonNull(file, "file == null");
@@ -77,17 +72,19 @@ public final class EncryptionKey {
         if (!Files.isRegularFile(file)) {
             throw notConfigured(source + " does not exist or is not a regular file");
         }
-        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (posix != null) {
-            Set<PosixFilePermission> perms;
-            try {
-                perms = posix.readAttributes().permissions();
-            } catch (IOException e) {
-                throw unreadable("read the permissions of", file, e);
-            }
-            if (!Collections.disjoint(perms, GROUP_OR_OTHERS)) {
-                throw notConfigured(source + " is accessible by group or others; restrict it with chmod 600 (or 400)");
-            }
+        SecretFileRule.Verdict verdict;
+        try {
+            verdict = SecretFileRule.secretFile(file, "encryption key file");
+        } catch (NoSuchFileException e) {
+            throw notConfigured(source + " does not exist");
+        } catch (IOException e) {
+            throw unreadable("read the permissions of", file, e);
+        }
+        if (verdict.refused()) {
+            throw notConfigured(verdict.message());
+        }
+        if (verdict.level() == SecretFileRule.Level.WARN) {
+            LOG.log(System.Logger.Level.WARNING, verdict.message());
         }
         byte[] bytes;
         try {

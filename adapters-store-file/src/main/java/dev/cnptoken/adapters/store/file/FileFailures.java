@@ -49,6 +49,11 @@ final class FileFailures {
         return new TokenException(new Failure.StoreFailure(Reason.CORRUPT, path + " " + detail));
     }
 
+    /** A file or directory the store refuses to trust ({@code MISCONFIGURED}): the message says why and the fix. */
+    static TokenException refused(String detail) {
+        return new TokenException(new Failure.StoreFailure(Reason.MISCONFIGURED, detail));
+    }
+
     static TokenException unavailable(String detail) {
         return new TokenException(new Failure.StoreFailure(Reason.UNAVAILABLE, detail));
     }

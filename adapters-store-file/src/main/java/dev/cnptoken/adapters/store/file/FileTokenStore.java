@@ -2,6 +2,7 @@ package dev.cnptoken.adapters.store.file;
 
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
@@ -16,7 +17,9 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +30,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +58,19 @@ import java.util.function.Supplier;
  *       host can share a directory. Locks are advisory and need a local file system (not NFS).
  *   <li><b>Permissions.</b> On POSIX file systems the directory is created {@code 0700} and every
  *       file {@code 0600}.
+ *   <li><b>Trusts nothing others can write.</b> A store directory that group or others can write is
+ *       refused ({@code StoreFailure MISCONFIGURED} naming its mode and {@code chmod 700}), and so is
+ *       a document or lock file that the running user does not own, that group or others can write,
+ *       or that is a symbolic link: files are opened with {@link LinkOption#NOFOLLOW_LINKS} and
+ *       temporary files created with {@code CREATE_NEW}. A document group or others can read is used
+ *       with a warning. Since nobody else can write the directory, nobody can swap a file between
+ *       the check and the open. The rule is {@link SecretFileRule}'s, shared with the app's secret
+ *       files.
+ *   <li><b>Reader files.</b> Optionally ({@link Builder#readerFiles}), each successful write also
+ *       replaces {@code <reader directory>/<account>.access.json}: the access token, its type and
+ *       expiry only, never encrypted, with its own mode and group, for consumers that must not see
+ *       the refresh token. A reader file that cannot be written is logged as a warning and written
+ *       again at the next write; it never fails the compare-and-set.
  *   <li><b>Damage is never papered over.</b> A file that cannot be read as an account's state
  *       (truncated, edited, wrong key, unknown schema) is reported as a {@code StoreFailure} {@code
  *       CORRUPT} naming its path, by {@link #read} and by {@link #compareAndSet}, which leaves it as
@@ -73,9 +88,10 @@ public final class FileTokenStore implements TokenStore {
     private static final int MAX_FILE_BYTES = 1 << 20;
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final OpenOption[] READ_NO_LINKS = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+
+    /** Files already warned about as readable by group or others: one warning per file and JVM. */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     /** One lock per lock file for the whole JVM: a JVM cannot hold the same file lock twice. */
     private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -86,11 +102,13 @@ public final class FileTokenStore implements TokenStore {
     private final boolean fsync;
     private final boolean posix;
     private final Duration lockTimeout;
+    private final ReaderFiles readers; // null: no reader files
     private final SecureRandom random = new SecureRandom();
 
     private FileTokenStore(Path directory, EncryptionKey key, EncryptionKey previousKey, boolean fsync, boolean posix,
-            Duration lockTimeout) {
+            Duration lockTimeout, ReaderFiles readers) {
         this.directory = directory;
+        this.readers = readers;
         this.key = key;
         List<EncryptionKey> keys = new ArrayList<>();
         if (key != null) {
@@ -140,7 +158,11 @@ public final class FileTokenStore implements TokenStore {
             }
             replace(account, bytes, version);
             LOG.log(Level.DEBUG, "account {0}: wrote version {1} to {2}", account, version, fileOf(account));
-            return new CasResult.Written(new VersionedState(next.toStoredPrecision(), version));
+            TokenState stored = next.toStoredPrecision();
+            if (readers != null) {
+                readers.write(account, stored);
+            }
+            return new CasResult.Written(new VersionedState(stored, version));
         });
     }
 
@@ -153,11 +175,13 @@ public final class FileTokenStore implements TokenStore {
                 if (name.startsWith(".")) {
                     continue;
                 }
-                String account = name.substring(0, name.length() - SUFFIX.length());
-                try {
-                    accounts.add(AccountId.of(account));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.DEBUG, "ignoring {0}: not named after a valid account", entry);
+                Optional<AccountId> account = AccountId.parse(name.substring(0, name.length() - SUFFIX.length()));
+                if (account.isPresent()) {
+                    accounts.add(account.get());
+                } else {
+                    // anyone who could once write the directory chose this name: never log it raw
+                    LOG.log(Level.DEBUG, "ignoring \"{0}\" in {1}: not named after a valid account",
+                            AccountId.escaped(name), directory);
                 }
             }
         } catch (IOException e) {
@@ -172,7 +196,8 @@ public final class FileTokenStore implements TokenStore {
         return "FileTokenStore[directory=" + directory + ", encryption="
                 + (key == null ? "none" : "AES-256-GCM key id " + key.id()) + (readKeys.size() > 1
                         ? " (also reads key id " + readKeys.get(1).id() + ")" : "")
-                + ", fsync=" + (fsync ? "on" : "off") + "]";
+                + ", fsync=" + (fsync ? "on" : "off")
+                + (readers == null ? "" : ", reader files in " + readers.describe()) + "]";
     }
 
     Path fileOf(AccountId account) {
@@ -191,7 +216,14 @@ public final class FileTokenStore implements TokenStore {
     private Optional<FileCodec.Decoded> load(AccountId account) {
         Path file = fileOf(account);
         byte[] data;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
+            checkOwnFile(file, "token file");
+        } catch (NoSuchFileException e) {
+            return noDocument();
+        } catch (IOException e) {
+            throw FileFailures.map("read", file, e);
+        }
+        try (FileChannel channel = FileChannel.open(file, READ_NO_LINKS)) {
             long size = channel.size();
             if (size > MAX_FILE_BYTES) {
                 throw corrupt(account, file, "is " + size + " bytes long; no account state is larger than "
@@ -204,11 +236,7 @@ public final class FileTokenStore implements TokenStore {
             data = Arrays.copyOf(buffer.array(), buffer.position());
             Arrays.fill(buffer.array(), (byte) 0);
         } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(directory)) {
-                throw FileFailures.unavailable("the store directory " + directory
-                        + " is missing or is not a directory (unmounted volume?)");
-            }
-            return Optional.empty();
+            return noDocument(); // removed between the check and the open
         } catch (IOException e) {
             throw FileFailures.map("read", file, e);
         }
@@ -235,6 +263,15 @@ public final class FileTokenStore implements TokenStore {
         }
     }
 
+    /** No document: empty, unless the directory itself is gone (an unmounted volume is no empty store). */
+    private Optional<FileCodec.Decoded> noDocument() {
+        if (!Files.isDirectory(directory)) {
+            throw FileFailures.unavailable("the store directory " + directory
+                    + " is missing or is not a directory (unmounted volume?)");
+        }
+        return Optional.empty();
+    }
+
     private static TokenException corrupt(AccountId account, Path file, String detail) {
         TokenException failure = FileFailures.corrupt(file, detail);
         LOG.log(Level.WARNING, "account {0}: {1}", account, failure.getMessage());
@@ -248,7 +285,7 @@ public final class FileTokenStore implements TokenStore {
         try {
             Files.deleteIfExists(temp); // a leftover of a crashed writer: we hold the lock, it is ours to remove
             try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), ownerOnly(OWNER_ONLY_FILE))) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_ONLY_FILE))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -323,12 +360,67 @@ public final class FileTokenStore implements TokenStore {
     }
 
     private FileChannel openLockFile(Path lockFile) {
+        FileChannel channel;
         try {
-            return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    ownerOnly(OWNER_ONLY_FILE));
+            // O_NOFOLLOW: a symbolic link planted at the lock's name is never followed, nor its target created
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), ownerOnly(OWNER_ONLY_FILE));
         } catch (IOException e) {
+            // the JDK reports O_NOFOLLOW's ELOOP as a plain IOException
+            if (Files.isSymbolicLink(lockFile)) {
+                throw refusedOwnFile(lockFile, "lock file");
+            }
             throw FileFailures.map("open the lock file", lockFile, e);
         }
+        try {
+            checkOwnFile(lockFile, "lock file");
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException io) {
+                throw FileFailures.map("check the lock file", lockFile, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Applies {@link SecretFileRule#ownFile} to one of this store's files: refuses it (a {@code
+     * StoreFailure MISCONFIGURED} naming the file and the fix) or warns once about it.
+     *
+     * @throws NoSuchFileException when there is no such file
+     */
+    private static void checkOwnFile(Path file, String what) throws IOException {
+        SecretFileRule.Verdict verdict = SecretFileRule.ownFile(file, what);
+        switch (verdict.level()) {
+            case REFUSE -> {
+                LOG.log(Level.WARNING, verdict.message());
+                throw FileFailures.refused(verdict.message());
+            }
+            case WARN -> {
+                if (WARNED.add(file)) {
+                    LOG.log(Level.WARNING, verdict.message());
+                }
+            }
+            case OK -> WARNED.remove(file);
+        }
+    }
+
+    private static TokenException refusedOwnFile(Path file, String what) {
+        try {
+            SecretFileRule.Verdict verdict = SecretFileRule.ownFile(file, what);
+            if (verdict.refused()) {
+                return FileFailures.refused(verdict.message());
+            }
+        } catch (IOException ignored) {
+            // fall through to the plain refusal
+        }
+        return FileFailures.refused(what + " " + file + " is a symbolic link; cnp-token never follows one there:"
+                + " remove it");
     }
 
     private FileLock acquire(FileChannel channel, long deadline, AccountId account, Path lockFile)
@@ -368,10 +460,12 @@ public final class FileTokenStore implements TokenStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ".*" + TEMP_SUFFIX)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                try {
-                    owners.add(AccountId.of(name.substring(1, name.length() - TEMP_SUFFIX.length())));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.DEBUG, "ignoring {0}: not a temporary file of this store", entry);
+                Optional<AccountId> owner = AccountId.parse(name.substring(1, name.length() - TEMP_SUFFIX.length()));
+                if (owner.isPresent()) {
+                    owners.add(owner.get());
+                } else {
+                    LOG.log(Level.DEBUG, "ignoring \"{0}\" in {1}: not a temporary file of this store",
+                            AccountId.escaped(name), directory);
                 }
             }
         } catch (IOException e) {
@@ -415,6 +509,9 @@ public final class FileTokenStore implements TokenStore {
         private boolean fsync = true;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Function<String, String> environment = System::getenv;
+        private Path readerDirectory;
+        private String readerMode;
+        private String readerGroup;
 
         private Builder() {}
 
@@ -489,6 +586,35 @@ public final class FileTokenStore implements TokenStore {
             return this;
         }
 
+        /**
+         * Also writes, after each successful write, the reader file {@code
+         * <readerDirectory>/<account>.access.json} with the access side only ({@code schema_version},
+         * {@code access_token}, {@code token_type}, {@code expires_at}), for consumers that must not
+         * read the refresh token. The directory is created {@code 0750} if missing; it must not be the
+         * store's directory nor be writable by group or others.
+         */
+        public Builder readerFiles(Path readerDirectory) {
+            this.readerDirectory = Objects.requireNonNull(readerDirectory, "readerDirectory == null");
+            return this;
+        }
+
+        /** The reader files' mode in octal, {@code 0640} by default; group and others may not write. */
+        public Builder readerFileMode(String octal) {
+            ReaderFiles.parseMode(Objects.requireNonNull(octal, "octal == null"));
+            this.readerMode = octal;
+            return this;
+        }
+
+        /** The reader files' group (by name); by default the one new files get. */
+        public Builder readerFileGroup(String group) {
+            Objects.requireNonNull(group, "group == null");
+            if (group.isBlank()) {
+                throw new IllegalArgumentException("group is blank");
+            }
+            this.readerGroup = group;
+            return this;
+        }
+
         /** Where environment variables are looked up (tests). */
         Builder environment(Function<String, String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment == null");
@@ -499,7 +625,9 @@ public final class FileTokenStore implements TokenStore {
          * Creates the directory if needed, loads the key, and removes temporary files left by
          * writers that died.
          *
-         * @throws IllegalStateException when no directory was set, or both key sources were
+         * @throws IllegalStateException when no directory was set, or both key sources were, or a
+         *     reader file mode or group without a reader directory
+         * @throws IllegalArgumentException when the reader directory is the store's, or its group unknown
          * @throws TokenException {@code NotConfigured} when the key is missing, malformed or too
          *     widely readable; {@code StoreFailure} when the directory cannot be created or read
          */
@@ -519,6 +647,9 @@ public final class FileTokenStore implements TokenStore {
             }
             if (keySources.size() > 1) {
                 throw new IllegalStateException("set one key source, not both: " + String.join(" and ", keySources));
+            }
+            if (readerDirectory == null && (readerMode != null || readerGroup != null)) {
+                throw new IllegalStateException("readerFileMode and readerFileGroup need readerFiles(directory)");
             }
             if (previousKeyFile != null && keySources.isEmpty()) {
                 throw new IllegalStateException("previousEncryptionKeyFile needs a current key: set encryptionKeyFile,"
@@ -540,10 +671,12 @@ public final class FileTokenStore implements TokenStore {
                 }
                 dir = dir.toRealPath();
                 if (posix) {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-                    if (!java.util.Collections.disjoint(perms, GROUP_OR_OTHERS)) {
-                        LOG.log(Level.WARNING, "token store directory {0} is {1}: group or others can list it;"
-                                + " chmod 700 it unless that is intended", dir, PosixFilePermissions.toString(perms));
+                    SecretFileRule.Verdict verdict = SecretFileRule.directory(dir, "token store directory");
+                    if (verdict.refused()) {
+                        throw FileFailures.refused(verdict.message());
+                    }
+                    if (verdict.level() == SecretFileRule.Level.WARN) {
+                        LOG.log(Level.WARNING, verdict.message());
                     }
                 } else {
                     LOG.log(Level.WARNING, "token store directory {0} is on a file system without POSIX"
@@ -562,7 +695,10 @@ public final class FileTokenStore implements TokenStore {
                 key = EncryptionKey.fromText(keyText, keyOrigin);
             }
             EncryptionKey previousKey = previousKeyFile == null ? null : EncryptionKey.fromFile(previousKeyFile);
-            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout);
+            ReaderFiles readers = readerDirectory == null ? null : ReaderFiles.open(readerDirectory, dir,
+                    ReaderFiles.parseMode(readerMode == null ? "0640" : readerMode), Optional.ofNullable(readerGroup),
+                    fsync);
+            FileTokenStore store = new FileTokenStore(dir, key, previousKey, fsync, posix, lockTimeout, readers);
             store.removeLeftovers();
             LOG.log(Level.DEBUG, "file token store ready: {0}", store);
             return store;

@@ -83,20 +83,29 @@ class EncryptionKeyTest {
     }
 
     @Test
-    void refusesAKeyFileReadableByOthers() throws Exception {
+    void refusesAKeyFileOthersCanWrite() throws Exception {
         String key = TestFiles.newKeyBase64();
         Path file = TestFiles.writeKeyFile(temp.resolve("key"), key);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--rw-"));
 
-        assertNotConfigured(() -> builder().encryptionKeyFile(file).build(), file + " is accessible by group or others", key);
+        assertNotConfigured(() -> builder().encryptionKeyFile(file).build(), file + " is mode 0646", key);
     }
 
     @Test
-    void refusesAKeyFileReadableByTheGroup() throws Exception {
+    void refusesAKeyFileTheGroupCanWrite() throws Exception {
         Path file = TestFiles.writeKeyFile(temp.resolve("key"), TestFiles.newKeyBase64());
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
 
         assertNotConfigured(() -> builder().encryptionKeyFile(file).build(), "chmod 600", null);
+    }
+
+    @Test
+    void usesAKeyFileTheGroupCanReadAsKubernetesMountsIt() throws Exception {
+        // one rule for every secret file: refuse what others can write, warn about what they can read
+        Path file = TestFiles.writeKeyFile(temp.resolve("key"), TestFiles.newKeyBase64());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(builder().encryptionKeyFile(file).build().toString()).contains("AES-256-GCM key id ");
     }
 
     @Test

@@ -46,11 +46,7 @@ final class RedisKeys {
                 || refreshKey.length() <= head.length() + tail.length()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(AccountId.of(refreshKey.substring(head.length(), refreshKey.length() - tail.length())));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return AccountId.parse(refreshKey.substring(head.length(), refreshKey.length() - tail.length()));
     }
 
 }

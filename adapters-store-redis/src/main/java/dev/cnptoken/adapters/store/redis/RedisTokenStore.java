@@ -131,7 +131,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     if (account.isPresent()) {
                         found.add(account.get());
                     } else {
-                        log.warn("redis store: ignoring key {} that matches the key pattern but names no valid account", key);
+                        // anyone who can write to Redis chooses key names: never log one raw
+                        log.warn("redis store: ignoring key \"{}\" that matches the key pattern but names no valid"
+                                + " account", AccountId.escaped(key));
                     }
                 }
             }

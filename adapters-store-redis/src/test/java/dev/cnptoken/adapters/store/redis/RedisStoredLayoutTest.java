@@ -219,6 +219,28 @@ class RedisStoredLayoutTest {
         assertThat(store.accounts()).contains(account).doesNotContain(AccountId.of(account.name() + "x"));
     }
 
+    @Test
+    void skipsAKeyWithANewlineInItsAccountNameLoggingItEscapedNeverRaw() {
+        written(store.compareAndSet(account, TokenStore.ABSENT, state("n", Instant.now().plusSeconds(60))));
+        String forged = "x\n2026-01-01 INFO forged line";
+        raw.hset("cnp:{" + forged + "}:refresh", "version", "1");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            assertThat(store.accounts()).contains(account).allMatch(a -> !a.name().contains("\n"));
+        } finally {
+            root.detachAppender(logs);
+        }
+
+        assertThat(logs.list).extracting(e -> e.getFormattedMessage())
+                .noneMatch(line -> line.contains("\n"))
+                .anyMatch(line -> line.contains("x\\n2026-01-01 INFO forged line"));
+    }
+
     private static TokenState state(String access, Instant expiresAt) {
         Instant t = Instant.parse("2026-03-01T10:15:30.123Z");
         return new TokenState(new AccessToken(access), "bearer", expiresAt, new RefreshToken("r-" + access), t, t,

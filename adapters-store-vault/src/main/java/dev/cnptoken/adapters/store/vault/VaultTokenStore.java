@@ -177,13 +177,13 @@ public final class VaultTokenStore implements TokenStore {
                 continue;
             }
             String name = key.substring(0, key.length() - 1);
-            AccountId account;
-            try {
-                account = AccountId.of(name);
-            } catch (IllegalArgumentException e) {
-                LOG.debug("vault: ignoring {}{}: not an account name", api, key);
+            Optional<AccountId> parsed = AccountId.parse(name);
+            if (parsed.isEmpty()) {
+                // anyone who can write under the prefix chooses folder names: never log one raw
+                LOG.warn("vault: ignoring \"{}{}\": not an account name", api, AccountId.escaped(key));
                 continue;
             }
+            AccountId account = parsed.get();
             // a folder stays listed after its refresh secret was deleted; count only live state
             String path = refreshPath(account);
             LogicalResponse probe = send("read", apiData(path), v -> v.logical().read(path));

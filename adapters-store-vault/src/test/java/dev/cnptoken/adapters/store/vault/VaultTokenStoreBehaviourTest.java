@@ -287,6 +287,23 @@ class VaultTokenStoreBehaviourTest {
     }
 
     @Test
+    void skipsAFolderWithANewlineInItsNameLoggingItEscapedNeverRaw() {
+        TokenStore store = writerStore();
+        AccountId account = AccountId.of("real");
+        written(store.compareAndSet(account, TokenStore.ABSENT, fullState()));
+        assertThat(root.post("secret/data/" + prefix + "/x%0A2026-01-01%20INFO%20forged/refresh",
+                Map.of("data", Map.of("version", "1"))).status()).isIn(200, 204);
+        assertThat(root.list("secret/metadata/" + prefix + "/").toString()).contains("forged");
+
+        try (CapturedLogs logs = new CapturedLogs()) {
+            assertThat(store.accounts()).containsExactly(account);
+
+            assertThat(logs.lines()).noneMatch(line -> line.contains("x\n2026"))
+                    .anyMatch(line -> line.contains("x\\n2026-01-01 INFO forged"));
+        }
+    }
+
+    @Test
     void worksInAMountWithSeveralSegmentsInsideANamespace() {
         vault.close();
         vault = VaultEmulator.builder().kvMount("team/kv").namespace("team-a").start();
