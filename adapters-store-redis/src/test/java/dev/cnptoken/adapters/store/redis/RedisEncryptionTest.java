@@ -217,12 +217,13 @@ class RedisEncryptionTest {
     void refusesAKeyOfTheWrongSizeOrAnExposedKeyFileAsAConfigurationError() throws IOException {
         String sixteen = Base64.getEncoder().encodeToString("SENTINEL-16bytes".getBytes(StandardCharsets.US_ASCII));
         Path exposed = keyFile("exposed", key);
-        Files.setPosixFilePermissions(exposed, PosixFilePermissions.fromString("rw-r--r--"));
+        // the one rule for secret files: refused when group or others can write it (readable only warns)
+        Files.setPosixFilePermissions(exposed, PosixFilePermissions.fromString("rw-r--rw-"));
 
         assertNotConfigured(() -> RedisTokenStore.builder().uri(redis.uri()).encryptionKey(sixteen, "CNP_REDIS_ENCRYPTION_KEY")
                 .build(), "encryption key from CNP_REDIS_ENCRYPTION_KEY decodes to 16 bytes; AES-256 needs exactly 32", sixteen);
         assertNotConfigured(() -> RedisTokenStore.builder().uri(redis.uri()).encryptionKeyFile(exposed).build(),
-                "is accessible by group or others", key);
+                "group or others can write it", key);
         assertThatThrownBy(() -> RedisTokenStore.builder().uri(redis.uri()).encryptionKeyFile(exposed)
                 .encryptionKey(key, "K").build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
         assertThatThrownBy(() -> RedisTokenStore.builder().uri(redis.uri()).previousEncryptionKeyFile(exposed).build())
