@@ -54,12 +54,8 @@ public final class AppRuntime implements AutoCloseable {
                     extra.onEvent(e);
                 })
                 .build();
-        if (refresher instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
-        if (store instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
+        closeables.add(refresher);
+        closeables.add(store);
         closeables.add(engine);
     }
 
