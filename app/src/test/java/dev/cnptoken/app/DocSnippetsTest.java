@@ -85,7 +85,7 @@ class DocSnippetsTest {
             """;
     private static final Pattern COMMENT = Pattern.compile("<!--(.*)-->");
     private static final Pattern UNIT_START =
-            Pattern.compile("(package|import|public|final|abstract|class|record|interface|enum|@)\\b.*");
+            Pattern.compile("(package|import|public|class|record|interface|enum)\\b.*");
 
     @TempDir
     Path tempDir;
