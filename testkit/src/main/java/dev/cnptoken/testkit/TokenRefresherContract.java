@@ -138,9 +138,7 @@ public abstract class TokenRefresherContract {
             assertNoSecretLeaked();
         } finally {
             for (TokenRefresher r : refreshers) {
-                if (r instanceof AutoCloseable c) {
-                    c.close();
-                }
+                r.close();
             }
             simulator.close();
             retired.forEach(FortiCnpSimulator::close);

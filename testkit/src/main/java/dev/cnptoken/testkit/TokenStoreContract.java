@@ -77,9 +77,7 @@ public abstract class TokenStoreContract {
 
     @AfterEach
     final void closeStore() throws Exception {
-        if (store instanceof AutoCloseable c) {
-            c.close();
-        }
+        store.close();
     }
 
     /** A complete state with every optional field set and sentinel secrets. */

@@ -1,5 +1,6 @@
 package dev.cnptoken.app.config;
 
+import dev.cnptoken.domain.credentials.CredentialSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecretFiles {
     /** The largest secret file read; a bigger file is not a secret but a mistake. */
-    public static final int MAX_BYTES = 4096;
+    public static final int MAX_BYTES = CredentialSources.MAX_BYTES;
 
     private static final char BOM = '\uFEFF';
     private static final Logger LOG = LoggerFactory.getLogger("cnp-token.config");

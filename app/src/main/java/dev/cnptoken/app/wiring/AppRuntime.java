@@ -4,7 +4,6 @@ import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.observe.LoggingListener;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.engine.TokenEngine;
-import dev.cnptoken.domain.engine.TokenEvent;
 import dev.cnptoken.domain.engine.TokenEventListener;
 import dev.cnptoken.domain.port.CredentialSource;
 import dev.cnptoken.domain.port.TokenRefresher;
@@ -48,18 +47,11 @@ public final class AppRuntime implements AutoCloseable {
                 .credentials(credentials)
                 .clock(clock)
                 .settings(config.engine().settings())
-                .listener((TokenEvent e) -> {
-                    logging.onEvent(e);
-                    metrics.onEvent(e);
-                    extra.onEvent(e);
-                })
+                // each listener gets every event, even when one before it throws
+                .listener(TokenEventListener.of(List.of(logging, metrics, extra)))
                 .build();
-        if (refresher instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
-        if (store instanceof AutoCloseable c) {
-            closeables.add(c);
-        }
+        closeables.add(refresher);
+        closeables.add(store);
         closeables.add(engine);
     }
 

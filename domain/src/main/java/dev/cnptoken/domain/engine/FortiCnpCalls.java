@@ -9,6 +9,8 @@ import dev.cnptoken.domain.TokenGrant;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.port.CredentialSource;
 import dev.cnptoken.domain.port.TokenRefresher;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -40,8 +42,9 @@ final class FortiCnpCalls {
 
     /** A new grant for {@code state} at {@code now}: a refresh, or a login when the refresh token nears its end or is rejected. */
     Obtained refreshOrLogIn(Slot slot, TokenState state, Instant now) {
-        Optional<ApiCredential> credential = credentials.credential(slot.account).or(state::credential);
         boolean reloginDue = !now.isBefore(policy.reloginAt(state));
+        // The source is asked only when a login is due or needed, so a broken source does not stop plain refreshes.
+        Optional<ApiCredential> credential = reloginDue ? credentialFor(slot.account, state) : Optional.empty();
         // Without a credential a re-login cannot happen: plan by the access token alone, and say so once.
         if (slot.credentialMissing(reloginDue && credential.isEmpty())) {
             events.onEvent(new TokenEvent.CredentialMissing(slot.account, state.refreshExpiresAt(settings.refreshTokenLifetime())));
@@ -55,17 +58,54 @@ final class FortiCnpCalls {
             if (!(e.failure() instanceof Failure.Rejected r) || r.subject() != Failure.Subject.REFRESH_TOKEN) {
                 throw e;
             }
-            if (credential.isEmpty()) {
+            Optional<ApiCredential> fallback = reloginDue ? credential : credentialFor(slot.account, state);
+            if (fallback.isEmpty()) {
                 throw new TokenException(new Failure.Rejected(r.subject(), r.status(), r.oauthError(),
                         r.detail() + "; no API credential is configured to log in again"), e);
             }
-            return logIn(credential.get(), "refresh token rejected", now);
+            return logIn(fallback.get(), "refresh token rejected", now);
         }
     }
 
-    /** The credential of {@code account} from the configured source, if it has one. */
+    /** The credential to log in with: the configured source's, else the one kept in {@code state}. */
+    private Optional<ApiCredential> credentialFor(AccountId account, TokenState state) {
+        return configuredCredential(account).or(state::credential);
+    }
+
+    /**
+     * The credential of {@code account} from the configured source, if it has one. The one place the
+     * engine asks the source: whatever it throws becomes a {@link TokenException}, so a broken source
+     * is a failure like any other (an event, a backoff, the last good state kept), not a raw
+     * exception out of {@code currentToken}.
+     *
+     * @throws TokenException what the source threw, if a {@code TokenException}; {@code
+     *     NotConfigured} for any other {@link RuntimeException} or a null answer
+     */
     Optional<ApiCredential> configuredCredential(AccountId account) {
-        return credentials.credential(account);
+        Optional<ApiCredential> credential;
+        try {
+            credential = credentials.credential(account);
+        } catch (TokenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Neither the message nor the cause is kept: either could repeat what the source read.
+            throw new TokenException(new Failure.NotConfigured("the credential source of account " + account
+                    + " failed (" + e.getClass().getSimpleName() + readingWhat(e) + ")"));
+        }
+        if (credential == null) {
+            throw new TokenException(new Failure.NotConfigured("the credential source of account " + account
+                    + " answered null instead of an Optional"));
+        }
+        return credential;
+    }
+
+    /** The file a failed read names, e.g. {@code ": NoSuchFileException /etc/x"}; empty for other failures. */
+    private static String readingWhat(RuntimeException e) {
+        if (e instanceof UncheckedIOException u && u.getCause() instanceof FileSystemException f
+                && f.getFile() != null) {
+            return ": " + f.getClass().getSimpleName() + " " + f.getFile();
+        }
+        return "";
     }
 
     /** A login with {@code credential} at {@code now}, for {@code reason} (reported in {@link TokenEvent.LoggedIn}). */

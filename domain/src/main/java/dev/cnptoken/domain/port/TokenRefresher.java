@@ -10,8 +10,12 @@ import dev.cnptoken.domain.TokenGrant;
  * per call: retrying is the engine's job. Every failure is a {@link TokenException} whose {@link
  * dev.cnptoken.domain.Failure} is {@code Rejected}, {@code Unavailable} or {@code Malformed}; no
  * library exception escapes, and no message holds a token or the credential.
+ *
+ * <p>A refresher is {@link AutoCloseable} so that one which owns a client (the HTTP adapters own an
+ * HTTP client) can be closed by whoever built it, in a try-with-resources block or at shutdown. The
+ * default {@link #close()} does nothing; closing never throws a checked exception.
  */
-public interface TokenRefresher {
+public interface TokenRefresher extends AutoCloseable {
 
     /**
      * Get Credentials Token: logs in with the API credential.
@@ -32,4 +36,11 @@ public interface TokenRefresher {
      *     token is unknown, revoked or expired; otherwise as {@link #login}
      */
     TokenGrant refresh(RefreshToken refreshToken);
+
+    /**
+     * Releases what this refresher owns; afterwards its calls may fail. Idempotent. The default does
+     * nothing, for refreshers that own nothing.
+     */
+    @Override
+    default void close() {}
 }

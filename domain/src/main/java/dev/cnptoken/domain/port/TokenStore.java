@@ -27,9 +27,11 @@ import java.util.Optional;
  *       library exception escapes, and no message holds a secret. A lost race is not a failure.
  * </ul>
  *
- * Implementations are thread-safe.
+ * Implementations are thread-safe. A store is {@link AutoCloseable} so that one which owns a client
+ * (a Redis pool, say) can be closed by whoever built it; the default {@link #close()} does nothing,
+ * and closing never throws a checked exception.
  */
-public interface TokenStore {
+public interface TokenStore extends AutoCloseable {
     /** The version that stands for "no state stored yet". */
     long ABSENT = 0L;
 
@@ -62,4 +64,12 @@ public interface TokenStore {
      * @throws TokenException with a {@code StoreFailure} when the store cannot be read
      */
     List<AccountId> accounts();
+
+    /**
+     * Releases what this store owns (a connection pool); afterwards its calls may fail. Idempotent.
+     * The default does nothing, for stores that own nothing (a directory, an in-memory map, a client
+     * the caller passed in and closes itself).
+     */
+    @Override
+    default void close() {}
 }

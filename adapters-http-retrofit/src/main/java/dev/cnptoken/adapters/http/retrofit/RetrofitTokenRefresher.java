@@ -203,6 +203,37 @@ public final class RetrofitTokenRefresher implements TokenRefresher, AutoCloseab
     /**
      * Settings for a {@link RetrofitTokenRefresher}: the setters of {@link HttpRefresherBuilder}, each returning this
      * builder. Not thread-safe; {@link #build()} checks everything.
+     *
+     * <p>The options, inherited from {@code HttpRefresherBuilder} (shared with the other HTTP adapter;
+     * defaults in brackets):
+     *
+     * <ul>
+     *   <li>{@link HttpRefresherBuilder#baseUrl(URI) baseUrl(URI)}, {@link HttpRefresherBuilder#baseUrl(String)
+     *       baseUrl(String)}: the FortiCNP base URL, {@link #GLOBAL_BASE_URL} or {@link #EU_BASE_URL}, or a
+     *       gateway's (a path prefix is kept) [required]
+     *   <li>{@link HttpRefresherBuilder#connectTimeout(Duration) connectTimeout}: the TCP and TLS connection [10 s]
+     *   <li>{@link HttpRefresherBuilder#readTimeout(Duration) readTimeout}: OkHttp's read timeout (the longest silence while reading), also used as the write timeout [30 s]
+     *   <li>{@link HttpRefresherBuilder#callTimeout(Duration) callTimeout}: the deadline of the whole call,
+     *       sending and reading included [30 s]
+     *   <li>{@link HttpRefresherBuilder#trustedCertificates(java.nio.file.Path) trustedCertificates(Path)}, {@link
+     *       HttpRefresherBuilder#trustStore(java.nio.file.Path, char[]) trustStore(Path, char[])}, {@link
+     *       HttpRefresherBuilder#trustStore(java.security.KeyStore) trustStore(KeyStore)}: trust exactly these certificates
+     *       (one of the three) [the JVM's default trust]
+     *   <li>{@link HttpRefresherBuilder#proxy(String, int) proxy(String, int)}, {@link
+     *       HttpRefresherBuilder#proxy(java.net.InetSocketAddress) proxy(InetSocketAddress)}: an HTTP proxy (CONNECT for
+     *       https) [direct]
+     *   <li>{@link HttpRefresherBuilder#proxyAuthentication(String, char[]) proxyAuthentication}: HTTP Basic to
+     *       that proxy [none]
+     *   <li>{@link HttpRefresherBuilder#allowPlainHttp(boolean) allowPlainHttp}: {@code http://} to a host
+     *       that is not loopback [false]
+     *   <li>{@link HttpRefresherBuilder#userAgent(String) userAgent} [{@code cnp-token/<version> (<library>)}]
+     *   <li>{@link HttpRefresherBuilder#maxResponseBytes(int) maxResponseBytes}: larger answers are malformed
+     *       [64 KiB]
+     *   <li>{@link HttpRefresherBuilder#clock(java.time.Clock) clock}: what {@code Retry-After} dates are read against
+     *       [the system clock]
+     *   <li>{@link HttpRefresherBuilder#build() build()}: checks the settings and creates the refresher with its
+     *       HTTP client
+     * </ul>
      */
     public static final class Builder extends HttpRefresherBuilder<Builder, RetrofitTokenRefresher> {
         private Builder() {
