@@ -366,6 +366,7 @@ note "chaos over; every daemon back, $(( (end_ms - $(now_ms)) / 1000 )) s to set
 for i in "${!dpid[@]}"; do drestart[i]=0; done
 idle $(( end_ms - $(now_ms) > 0 ? end_ms - $(now_ms) : 0 ))
 
-echo "stop" >&3
+# every log of the run (the fleet's, redis-server's, the environment's own): none may hold a secret
+echo "stop $(printf "%s " "$work"/*.log)" >&3
 await '^SUMMARY ' 60 || { echo "run.sh: no summary from the environment" >&2; exit 1; }
 summary="chaos summary: $duration s, $daemons daemons, $accounts accounts, credential $([ "$with_credential" = 1 ] && echo yes || echo no), seed $seed, access tokens ${lifetime} s | ${REPLY#SUMMARY } | chaos: $n_kill random kills -9, $n_holder kills of a lease holder mid-refresh ($n_holder_miss hangs without a holder of ours), $n_restart daemon restarts, $n_redis redis-server restarts ($n_redis_kill9 by SIGKILL), $n_503 FortiCNP 503 outages, $n_down connection outages"

@@ -37,7 +37,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * outage503 MS} (FortiCNP answers 503 to logins and refreshes for MS), {@code down MS} (the gate
  * refuses connections for MS), {@code hold ID DELAY_MS WAIT_MS} (delay the next refresh by DELAY_MS,
  * wait up to WAIT_MS for one to arrive, and answer {@code HOLDER ID <account> <lease owner>}, {@code
- * HOLDER ID none} or {@code HOLDER ID timeout}), {@code stop} (answer {@code SUMMARY ...} and exit).
+ * HOLDER ID none} or {@code HOLDER ID timeout}), {@code stop [FILE...]} (answer {@code SUMMARY ...},
+ * which also says whether any token or the credential appears in the given log files, and exit).
  * Standard input closing, SIGTERM or the {@code --max-runtime} ending it stops everything too.
  *
  * <p>Options: {@code --accounts a,b}, {@code --credential-file F} (the credential the simulator
@@ -108,6 +109,7 @@ public final class ChaosEnvironment {
         for (int i = 0; i < o.daemons(); i++) {
             ports.add(Integer.toString(freePort()));
         }
+        env.reader.warmUp();
         System.out.println("SIM_URL=" + env.simulator.baseUrl());
         System.out.println("GATE_URL=http://127.0.0.1:" + env.gate.port());
         System.out.println("REDIS_PORT=" + redisPort);
@@ -137,7 +139,8 @@ public final class ChaosEnvironment {
                 case "down" -> down(now, Long.parseLong(rest.strip()));
                 case "hold" -> hold(rest.split(" "));
                 case "stop" -> {
-                    reply("SUMMARY " + summary());
+                    String summary = summary();
+                    reply("SUMMARY " + summary + " | " + leaks(rest.isBlank() ? List.of() : List.of(rest.strip().split(" "))));
                     return;
                 }
                 default -> System.err.println("chaos-env: unknown command " + w[0]);
@@ -246,7 +249,10 @@ public final class ChaosEnvironment {
             String reason = verdict.get(w.account);
             if (!reason.isEmpty()) {
                 long since = w.deadSinceMs == 0 ? end : w.deadSinceMs;
-                episodes += w.deadSinceMs != 0 && end - w.deadSinceMs >= TokenReader.DEAD_AFTER_MS ? 1 : 0;
+                if (w.deadSinceMs != 0 && end - w.deadSinceMs >= TokenReader.DEAD_AFTER_MS) {
+                    episodes++; // still unusable at the end: an episode that never recovered
+                    longestDead = Math.max(longestDead, end - w.deadSinceMs);
+                }
                 lost.add(w.account + ": " + reason + " since " + log.stamp(since) + after(w.account, since)
                         + (options.withCredential() ? "" : "; no credential to log in again, a human must run login"));
             }
@@ -269,6 +275,35 @@ public final class ChaosEnvironment {
                 refreshes, logins, ideal, seconds, lifetime, margin, accounts,
                 lost.size(), lost.isEmpty() ? "" : " [" + String.join("; ", lost) + "]",
                 TokenReader.DEAD_AFTER_MS / 1000, episodes, recovered, longestDead / 1000.0);
+    }
+
+    /**
+     * How many of {@code files} contain a token the simulator issued or the API credential: the
+     * fleet's logs must hold none, whatever happened to it.
+     */
+    private String leaks(List<String> files) {
+        java.util.Set<String> secrets = new java.util.HashSet<>(simulator.issuedSecrets());
+        try {
+            secrets.add(Files.readString(options.credentialFile(), StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            // the credential file is the script's; without it only the tokens are looked for
+        }
+        List<String> leaking = new ArrayList<>();
+        long bytes = 0;
+        for (String f : files) {
+            try {
+                String text = Files.readString(Path.of(f), StandardCharsets.UTF_8);
+                bytes += text.length();
+                if (secrets.stream().anyMatch(text::contains)) {
+                    leaking.add(Path.of(f).getFileName().toString());
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                leaking.add(Path.of(f).getFileName() + " (unreadable: " + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return String.format(Locale.ROOT, "secrets in logs: %d of %d files (%d issued secrets searched in %d kB)%s",
+                leaking.size(), files.size(), secrets.size(), bytes / 1024,
+                leaking.isEmpty() ? "" : " [" + String.join(", ", leaking) + "]");
     }
 
     /** ", after '<note>' at <stamp>": the last chaos note before {@code atMs}, preferring one naming the account. */
