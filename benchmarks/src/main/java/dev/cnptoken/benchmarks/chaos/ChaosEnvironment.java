@@ -227,6 +227,7 @@ public final class ChaosEnvironment {
         long reads = 0, served = 0, usedOk = 0, invalid = 0, noToken = 0, storeDown = 0, refused = 0, useFailed = 0;
         int episodes = 0, recovered = 0;
         long longestDead = 0;
+        long readerPause = 0;
         TokenReader.Watch worst = watches.get(0);
         for (TokenReader.Watch w : watches) {
             reads += w.reads;
@@ -240,6 +241,7 @@ public final class ChaosEnvironment {
             episodes += w.episodes;
             recovered += w.recovered;
             longestDead = Math.max(longestDead, w.longestDeadMs);
+            readerPause = Math.max(readerPause, w.longestReadPauseMs);
             if (w.longestGapMs > worst.longestGapMs) {
                 worst = w;
             }
@@ -267,11 +269,14 @@ public final class ChaosEnvironment {
         log.line(end, "window ends");
         return String.format(Locale.ROOT,
                 "tokens read %d of %d reads (used OK %d, refused in use %d, use failed %d), invalid tokens served %d,"
-                        + " no token %d, Redis unreachable %d | longest gap without a valid token %.1f s (%s, ending %s)"
+                        + " no token %d, Redis unreachable %d | longest gap without a valid token %.1f s (%s;"
+                        + " longest pause of the reader itself %.1f s)"
                         + " | refreshes %d + logins %d vs ideal %.1f (%.0f s / (%.0f s - %.0f s margin) x %d accounts)"
                         + " | lost states %d%s | refresh side unusable >= %d s: %d times, %d recovered, longest %.1f s",
                 served, reads, usedOk, refused, useFailed, invalid, noToken, storeDown,
-                worst.longestGapMs / 1000.0, worst.account, log.stamp(worst.longestGapEndMs),
+                worst.longestGapMs / 1000.0,
+                worst.longestGapMs == 0 ? "none" : worst.account + ", ending " + log.stamp(worst.longestGapEndMs),
+                readerPause / 1000.0,
                 refreshes, logins, ideal, seconds, lifetime, margin, accounts,
                 lost.size(), lost.isEmpty() ? "" : " [" + String.join("; ", lost) + "]",
                 TokenReader.DEAD_AFTER_MS / 1000, episodes, recovered, longestDead / 1000.0);

@@ -67,6 +67,10 @@ final class TokenReader {
         long noToken;
         long storeDown;
         long lastValidMs;
+        /** Whether a read since {@link #lastValidMs} found no valid token: a gap is open. */
+        boolean missedSinceValid;
+        long lastReadMs;
+        long longestReadPauseMs;
         long longestGapMs;
         long longestGapEndMs;
         long nextRefreshCheckMs;
@@ -153,7 +157,9 @@ final class TokenReader {
         }
         long end = System.currentTimeMillis();
         for (Watch w : watches.values()) {
-            noteGap(w, end, false);
+            if (w.missedSinceValid) {
+                noteGap(w, end, false); // a gap still open at the end lasts until the end
+            }
         }
     }
 
@@ -220,18 +226,32 @@ final class TokenReader {
         return false;
     }
 
-    private void noteGap(Watch w, long now, boolean valid) {
-        long gap = w.gapAt(now);
-        if (gap > w.longestGapMs) {
-            w.longestGapMs = gap;
-            w.longestGapEndMs = now;
+    /**
+     * A gap runs from the last read that found a valid token to the next one, when at least one read
+     * in between found none: two valid reads far apart are a pause of the reader, counted apart.
+     */
+    private void noteGap(Watch w, long at, boolean valid) {
+        if (w.lastReadMs != 0) {
+            w.longestReadPauseMs = Math.max(w.longestReadPauseMs, at - w.lastReadMs);
         }
-        if (valid) {
-            if (gap > GAP_LOGGED_MS) {
-                log.line(now, "gap: account " + w.account + " had no valid token for "
+        w.lastReadMs = at;
+        if (!valid) {
+            w.missedSinceValid = true;
+        }
+        if (w.missedSinceValid) {
+            long gap = w.gapAt(at);
+            if (gap > w.longestGapMs) {
+                w.longestGapMs = gap;
+                w.longestGapEndMs = at;
+            }
+            if (valid && gap > GAP_LOGGED_MS) {
+                log.line(at, "gap: account " + w.account + " had no valid token for "
                         + String.format(java.util.Locale.ROOT, "%.1f", gap / 1000.0) + " s");
             }
-            w.lastValidMs = now;
+        }
+        if (valid) {
+            w.missedSinceValid = false;
+            w.lastValidMs = at;
         }
     }
 
@@ -263,8 +283,8 @@ final class TokenReader {
             w.deadReason = reason;
         } else if (!w.deadLogged && now - w.deadSinceMs >= DEAD_AFTER_MS) {
             w.deadLogged = true;
-            log.line(w.deadSinceMs, "refresh side of " + w.account + " unusable (" + reason + "), seen for "
-                    + (now - w.deadSinceMs) / 1000 + " s so far");
+            log.line(now, "refresh side of " + w.account + " unusable (" + reason + ") since "
+                    + log.stamp(w.deadSinceMs));
         }
     }
 
