@@ -62,6 +62,12 @@ public final class ChaosEnvironment {
         t.setDaemon(true);
         return t;
     });
+    /** Runs {@code hold} commands, one at a time, beside the command loop. */
+    private final java.util.concurrent.ExecutorService holds = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "chaos-hold");
+        t.setDaemon(true);
+        return t;
+    });
     /** The script's notes, in order: what the lost-state verdict points back to. */
     private final List<Note> notes = new ArrayList<>();
     private long beginMs;
@@ -137,7 +143,17 @@ public final class ChaosEnvironment {
                 }
                 case "outage503" -> outage503(now, Long.parseLong(rest.strip()));
                 case "down" -> down(now, Long.parseLong(rest.strip()));
-                case "hold" -> hold(rest.split(" "));
+                case "hold" -> {
+                    // on its own thread: it waits for a refresh, and the script's notes must be stamped meanwhile
+                    String[] holdArgs = rest.split(" ");
+                    holds.execute(() -> {
+                        try {
+                            hold(holdArgs);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
                 case "stop" -> {
                     String summary = summary();
                     reply("SUMMARY " + summary + " | " + leaks(rest.isBlank() ? List.of() : List.of(rest.strip().split(" "))));
@@ -330,13 +346,14 @@ public final class ChaosEnvironment {
         }
     }
 
-    private static void reply(String line) {
+    private static synchronized void reply(String line) {
         System.out.println(line);
         System.out.flush();
     }
 
     private synchronized void close() {
         timers.shutdownNow();
+        holds.shutdownNow();
         gate.close();
         simulator.close();
         redis.close();
