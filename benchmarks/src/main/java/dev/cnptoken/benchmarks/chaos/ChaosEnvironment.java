@@ -1,9 +1,9 @@
 package dev.cnptoken.benchmarks.chaos;
 
 import dev.cnptoken.domain.ApiCredential;
-import dev.cnptoken.testkit.FortiCnpFault;
-import dev.cnptoken.testkit.FortiCnpSimulator;
-import dev.cnptoken.testkit.FortiCnpSimulator.Endpoint;
+import dev.cnptoken.simulator.FortiCnpFault;
+import dev.cnptoken.simulator.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

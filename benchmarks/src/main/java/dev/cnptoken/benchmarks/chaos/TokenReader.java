@@ -2,7 +2,7 @@ package dev.cnptoken.benchmarks.chaos;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.RefreshToken;
-import dev.cnptoken.testkit.FortiCnpSimulator;
+import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
