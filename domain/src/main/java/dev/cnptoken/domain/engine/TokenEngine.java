@@ -107,6 +107,37 @@ public final class TokenEngine implements AutoCloseable {
         return new TokenHandle(this, account, slot(account));
     }
 
+    /**
+     * The FortiCNP API refused {@code rejected} (it answered 401): returns a token to retry the call
+     * with, or throws. In order:
+     *
+     * <ol>
+     *   <li>when this engine already holds a different valid token, that one (another thread got
+     *       there first; nothing is called);
+     *   <li>else, when the store holds a different valid token, that one (another instance got there
+     *       first; FortiCNP is not called);
+     *   <li>else, while a failed refresh is backing off, its failure is thrown at once;
+     *   <li>else the token is refreshed through the lease, like a due refresh (a rejected refresh
+     *       token falls back to a login with the credential), or the result of another instance that
+     *       holds the lease is awaited and adopted.
+     * </ol>
+     *
+     * Single flight: threads invalidating the same token wait on the account's lock and then get the
+     * first one's new token, so they cause at most one refresh in this process; the lease keeps it to
+     * one across processes. Until a new token is had, {@link #currentToken} keeps serving the held
+     * one. Emits one {@link TokenEvent.Invalidated}. Thread-safe; blocks while it waits.
+     *
+     * @param rejected the token the API refused; a token other than the one held is answered with the
+     *     held one
+     * @throws TokenException when no other valid token can be had: the failure of the refresh (or of
+     *     the last one, during its backoff)
+     */
+    public AccessToken invalidate(AccountId account, AccessToken rejected) {
+        Objects.requireNonNull(account, "account == null");
+        Objects.requireNonNull(rejected, "rejected == null");
+        return invalidateIn(slot(account), rejected);
+    }
+
     /** Stops the clock ticker, if {@link Builder#clockResolution} started one. Idempotent. */
     @Override
     public void close() {
@@ -195,6 +226,54 @@ public final class TokenEngine implements AutoCloseable {
     AccessToken token(Slot slot) {
         AccessToken hit = slot.hit(nowMillis());
         return hit != null ? hit : slowToken(slot);
+    }
+
+    /** {@link #invalidate(AccountId, AccessToken)} on a slot already looked up. */
+    AccessToken invalidateIn(Slot slot, AccessToken rejected) {
+        slot.lockOrThrow();
+        try {
+            AccessToken held = replacementFor(slot, rejected);
+            if (held != null) {
+                emit(new TokenEvent.Invalidated(slot.account, TokenEvent.Invalidated.Result.ALREADY_REPLACED));
+                return held;
+            }
+            if (slot.backingOffAt(clock.instant())) {
+                AccessToken adopted = round.adoptReplacement(slot, rejected) ? replacementFor(slot, rejected) : null;
+                if (adopted != null) {
+                    emit(new TokenEvent.Invalidated(slot.account, TokenEvent.Invalidated.Result.ADOPTED));
+                    return adopted;
+                }
+                emit(new TokenEvent.Invalidated(slot.account, TokenEvent.Invalidated.Result.BACKING_OFF));
+                throw slot.noValidToken();
+            }
+            RefreshOutcome outcome = round.invalidate(slot, rejected);
+            AccessToken fresh = replacementFor(slot, rejected);
+            emit(new TokenEvent.Invalidated(slot.account, invalidation(outcome.result(), fresh != null)));
+            if (fresh != null) {
+                return fresh;
+            }
+            throw slot.noValidToken();
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /** The valid token the slot holds when it is not {@code rejected}, else null. */
+    private AccessToken replacementFor(Slot slot, AccessToken rejected) {
+        AccessToken valid = slot.valid(nowMillis());
+        return valid != null && !valid.equals(rejected) ? valid : null;
+    }
+
+    /** What an invalidation whose store round ended in {@code result} came to. */
+    private static TokenEvent.Invalidated.Result invalidation(RefreshOutcome.Result result, boolean replaced) {
+        if (!replaced) {
+            return TokenEvent.Invalidated.Result.FAILED;
+        }
+        return switch (result) {
+            case REFRESHED -> TokenEvent.Invalidated.Result.REFRESHED;
+            case LOGGED_IN -> TokenEvent.Invalidated.Result.LOGGED_IN;
+            default -> TokenEvent.Invalidated.Result.ADOPTED;
+        };
     }
 
     /** The clock the hit path compares against: the coarse reading when configured, else the clock. */
