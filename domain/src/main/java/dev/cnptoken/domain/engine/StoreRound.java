@@ -414,8 +414,8 @@ final class StoreRound {
      * held token, refused, gives way even to a shorter-lived one) and still valid.
      */
     private static boolean adoptedReplacement(Slot slot, TokenState stored, AccessToken rejected, Instant now) {
-        if (stored.accessToken().equals(rejected)) {
-            return false;
+        if (stored.accessToken().equals(rejected) || !stored.accessValidAt(now)) {
+            return false; // an expired stored token must not displace the held one, which may still be served stale
         }
         slot.remember(stored);
         AccessToken held = slot.valid(now.toEpochMilli());

@@ -17,7 +17,10 @@ import java.util.Objects;
  * adopts the token another thread or instance already got) and the request is sent once more with
  * the new token; whatever that second answer is, 401 included, is returned: never a third attempt.
  * JDK body publishers can be read again, so every request can be retried. A request to any host but
- * the configured FortiCNP base URL's is refused before anything is sent. The token appears in no log
+ * the configured FortiCNP base URL's is refused before anything is sent. With a {@link
+ * FortiCnpRequestContext}, every request also carries the {@code companyId} and {@code roleId}
+ * headers, and a 403 makes it fetch the context again and send the request once more (still at
+ * most two attempts per call). The token appears in no log
  * line and no exception message. Thread-safe; the {@code HttpClient} is the caller's to close.
  *
  * <pre>{@code
@@ -33,6 +36,7 @@ import java.util.Objects;
 public final class FortiCnpHttpClient {
     private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
+    private static final int FORBIDDEN = 403;
 
     private final HttpClient client;
     /** Where the token comes from and where a refused one is reported. */
@@ -40,11 +44,14 @@ public final class FortiCnpHttpClient {
     /** The only origin the token is sent to. */
     private final FortiCnpOrigin origin;
     private final URI baseUrl;
+    /** The companyId and roleId headers of data calls; null when not configured. */
+    private final FortiCnpRequestContext context;
 
     private FortiCnpHttpClient(Builder b) {
         this.client = b.client;
         this.tokens = b.tokens;
         this.baseUrl = b.baseUrl;
+        this.context = b.context;
         this.origin = FortiCnpOrigin.of(b.baseUrl);
     }
 
@@ -74,13 +81,19 @@ public final class FortiCnpHttpClient {
         Objects.requireNonNull(handler, "handler == null");
         origin.check(request.uri());
         AccessToken token = tokens.get();
-        HttpResponse<T> first = client.send(withToken(request, token), handler);
-        if (first.statusCode() != UNAUTHORIZED) {
-            return first;
+        FortiCnpRequestContext.Context headers = context == null ? null : context.current();
+        HttpResponse<T> first = client.send(prepared(request, token, headers), handler);
+        if (first.statusCode() == UNAUTHORIZED) {
+            discard(first);
+            AccessToken retry = tokens.invalidate(token);
+            return client.send(prepared(request, retry, headers), handler);
         }
-        discard(first);
-        AccessToken retry = tokens.invalidate(token);
-        return client.send(withToken(request, retry), handler);
+        if (first.statusCode() == FORBIDDEN && context != null) {
+            discard(first);
+            context.forget(headers);
+            return client.send(prepared(request, token, context.current()), handler);
+        }
+        return first;
     }
 
     @Override
@@ -88,11 +101,17 @@ public final class FortiCnpHttpClient {
         return "FortiCnpHttpClient[" + origin + ", " + tokens + "]";
     }
 
-    /** A copy of {@code request} with this token as its only {@code Authorization} header. */
-    private static HttpRequest withToken(HttpRequest request, AccessToken token) {
-        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AUTHORIZATION))
-                .header(AUTHORIZATION, "Bearer " + token.value())
-                .build();
+    /** A copy of {@code request} with this token as its only {@code Authorization} header, and the context's headers if given. */
+    private static HttpRequest prepared(HttpRequest request, AccessToken token, FortiCnpRequestContext.Context headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AUTHORIZATION)
+                && (headers == null || !name.equalsIgnoreCase(FortiCnpRequestContext.COMPANY_ID_HEADER)
+                        && !name.equalsIgnoreCase(FortiCnpRequestContext.ROLE_ID_HEADER)));
+        b.header(AUTHORIZATION, "Bearer " + token.value());
+        if (headers != null) {
+            b.header(FortiCnpRequestContext.COMPANY_ID_HEADER, Long.toString(headers.companyId()));
+            b.header(FortiCnpRequestContext.ROLE_ID_HEADER, Long.toString(headers.roleId()));
+        }
+        return b.build();
     }
 
     /** Releases the body of an answer that is not returned, when it is a stream. */
@@ -111,8 +130,19 @@ public final class FortiCnpHttpClient {
         private HttpClient client;
         private TokenHandle tokens;
         private URI baseUrl;
+        private FortiCnpRequestContext context;
 
         private Builder() {}
+
+        /**
+         * Adds the account's {@code companyId} and {@code roleId} headers to every request (replacing
+         * any the caller set), and after a 403 fetches the context again and sends the request once
+         * more. Optional: without it, requests go out with the caller's headers.
+         */
+        public Builder requestContext(FortiCnpRequestContext context) {
+            this.context = Objects.requireNonNull(context, "context == null");
+            return this;
+        }
 
         /**
          * The client that sends the requests. It must not follow redirects ({@link

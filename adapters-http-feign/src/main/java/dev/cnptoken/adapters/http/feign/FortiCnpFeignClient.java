@@ -1,6 +1,7 @@
 package dev.cnptoken.adapters.http.feign;
 
 import dev.cnptoken.adapters.http.common.FortiCnpOrigin;
+import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.engine.TokenHandle;
 import feign.Client;
@@ -43,6 +44,7 @@ import java.util.Objects;
 public final class FortiCnpFeignClient implements Client {
     private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
+    private static final int FORBIDDEN = 403;
 
     /** The client that sends the requests. */
     private final Client delegate;
@@ -50,11 +52,14 @@ public final class FortiCnpFeignClient implements Client {
     private final TokenHandle tokens;
     /** The only origin the token is sent to. */
     private final FortiCnpOrigin origin;
+    /** The companyId and roleId headers of data calls; null when not configured. */
+    private final FortiCnpRequestContext context;
 
-    private FortiCnpFeignClient(Client delegate, TokenHandle tokens, FortiCnpOrigin origin) {
+    private FortiCnpFeignClient(Client delegate, TokenHandle tokens, FortiCnpOrigin origin, FortiCnpRequestContext context) {
         this.delegate = delegate;
         this.tokens = tokens;
         this.origin = origin;
+        this.context = context;
     }
 
     /**
@@ -65,7 +70,19 @@ public final class FortiCnpFeignClient implements Client {
     public static FortiCnpFeignClient create(Client delegate, TokenHandle tokens, URI baseUrl) {
         Objects.requireNonNull(delegate, "delegate == null");
         Objects.requireNonNull(tokens, "tokens == null");
-        return new FortiCnpFeignClient(delegate, tokens, FortiCnpOrigin.of(baseUrl));
+        return new FortiCnpFeignClient(delegate, tokens, FortiCnpOrigin.of(baseUrl), null);
+    }
+
+    /**
+     * Like {@link #create(Client, TokenHandle, URI)}, and every request also carries the {@code
+     * companyId} and {@code roleId} headers of {@code context}; after a 403 the context is fetched
+     * again and the request sent once more. Still at most two attempts per call.
+     */
+    public static FortiCnpFeignClient create(Client delegate, TokenHandle tokens, URI baseUrl, FortiCnpRequestContext context) {
+        Objects.requireNonNull(delegate, "delegate == null");
+        Objects.requireNonNull(tokens, "tokens == null");
+        Objects.requireNonNull(context, "context == null");
+        return new FortiCnpFeignClient(delegate, tokens, FortiCnpOrigin.of(baseUrl), context);
     }
 
     @Override
@@ -75,13 +92,19 @@ public final class FortiCnpFeignClient implements Client {
         Request.Options noRedirects = new Request.Options(options.connectTimeout(), options.connectTimeoutUnit(),
                 options.readTimeout(), options.readTimeoutUnit(), false);
         AccessToken token = tokens.get();
-        Response first = delegate.execute(withToken(request, token), noRedirects);
+        FortiCnpRequestContext.Context headers = context == null ? null : context.current();
+        Response first = delegate.execute(prepared(request, token, headers), noRedirects);
+        if (first.status() == FORBIDDEN && context != null) {
+            first.close();
+            context.forget(headers);
+            return withoutToken(delegate.execute(prepared(request, token, context.current()), noRedirects), request);
+        }
         if (first.status() != UNAUTHORIZED) {
             return withoutToken(first, request);
         }
         first.close();
         AccessToken retry = tokens.invalidate(token);
-        return withoutToken(delegate.execute(withToken(request, retry), noRedirects), request);
+        return withoutToken(delegate.execute(prepared(request, retry, headers), noRedirects), request);
     }
 
     @Override
@@ -89,15 +112,21 @@ public final class FortiCnpFeignClient implements Client {
         return "FortiCnpFeignClient[" + origin + ", " + tokens + "]";
     }
 
-    /** A copy of {@code request} with this token as its only {@code Authorization} header. */
-    private static Request withToken(Request request, AccessToken token) {
+    /** A copy of {@code request} with this token as its only {@code Authorization} header, and the context's headers if given. */
+    private static Request prepared(Request request, AccessToken token, FortiCnpRequestContext.Context context) {
         Map<String, Collection<String>> headers = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase(AUTHORIZATION)) {
+            if (!name.equalsIgnoreCase(AUTHORIZATION) && (context == null
+                    || !name.equalsIgnoreCase(FortiCnpRequestContext.COMPANY_ID_HEADER)
+                            && !name.equalsIgnoreCase(FortiCnpRequestContext.ROLE_ID_HEADER))) {
                 headers.put(name, values);
             }
         });
         headers.put(AUTHORIZATION, List.of("Bearer " + token.value()));
+        if (context != null) {
+            headers.put(FortiCnpRequestContext.COMPANY_ID_HEADER, List.of(Long.toString(context.companyId())));
+            headers.put(FortiCnpRequestContext.ROLE_ID_HEADER, List.of(Long.toString(context.roleId())));
+        }
         Request.Body body = request.body() == null ? Request.Body.empty() : Request.Body.create(request.body(), request.charset());
         return Request.create(request.httpMethod(), request.url(), headers, body, request.requestTemplate());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnptoken.adapters.http.common.FortiCnpApiClientContract;
+import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.engine.EngineSettings;
 import dev.cnptoken.domain.engine.TokenHandle;
 import dev.cnptoken.domain.port.TokenRefresher;
@@ -13,9 +14,11 @@ import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
 import feign.Client;
 import feign.Feign;
 import feign.FeignException;
+import feign.Headers;
 import feign.RequestLine;
 import feign.Response;
 import java.net.URI;
+import java.net.http.HttpClient;
 import org.junit.jupiter.api.Test;
 
 /** {@link FortiCnpFeignClient} in a real Feign client against the simulator. */
@@ -27,6 +30,10 @@ class FortiCnpFeignClientTest extends FortiCnpApiClientContract {
 
         @RequestLine("GET /api/v1/resourceURLMap")
         String decoded();
+
+        @RequestLine("POST /api/v2/finding/list")
+        @Headers("Content-Type: application/json")
+        String findings(String body);
     }
 
     @Override
@@ -48,6 +55,23 @@ class FortiCnpFeignClientTest extends FortiCnpApiClientContract {
         return Feign.builder()
                 .client(FortiCnpFeignClient.create(new Client.Default(null, null), tokens, baseUrl))
                 .target(ResourceMap.class, baseUrl.toString());
+    }
+
+    @Test
+    void withARequestContextADataCallCarriesItsHeadersAndA403FetchesItAgainOnce() {
+        TokenHandle tokens = tokens(engine(new InMemoryTokenStore(), EngineSettings.defaults()));
+        FortiCnpRequestContext context = FortiCnpRequestContext.builder()
+                .httpClient(HttpClient.newHttpClient()).tokens(tokens).baseUrl(simulator.baseUrl()).build();
+        ResourceMap api = Feign.builder()
+                .client(FortiCnpFeignClient.create(new Client.Default(null, null), tokens, simulator.baseUrl(), context))
+                .target(ResourceMap.class, simulator.baseUrl().toString());
+        assertThat(api.findings("{\"skip\":0,\"limit\":10}")).isNotEmpty();
+        simulator.injectFault(Endpoint.FINDING_LIST, FortiCnpFault.oauthError(403, "forbidden", "no"), 1);
+
+        assertThat(api.findings("{\"skip\":0,\"limit\":10}")).isNotEmpty();
+
+        assertThat(calls(Endpoint.RESOURCE_URL_MAP)).isEqualTo(2);
+        assertThat(calls(Endpoint.FINDING_LIST)).isEqualTo(3);
     }
 
     @Test

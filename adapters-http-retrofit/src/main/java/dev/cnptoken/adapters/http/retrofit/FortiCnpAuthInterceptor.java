@@ -1,6 +1,7 @@
 package dev.cnptoken.adapters.http.retrofit;
 
 import dev.cnptoken.adapters.http.common.FortiCnpOrigin;
+import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.engine.TokenHandle;
@@ -37,15 +38,19 @@ import okhttp3.Response;
 public final class FortiCnpAuthInterceptor implements Interceptor {
     private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
+    private static final int FORBIDDEN = 403;
 
     /** Where the token comes from and where a refused one is reported. */
     private final TokenHandle tokens;
     /** The only origin the token is sent to. */
     private final FortiCnpOrigin origin;
+    /** The companyId and roleId headers of data calls; null when not configured. */
+    private final FortiCnpRequestContext context;
 
-    private FortiCnpAuthInterceptor(TokenHandle tokens, FortiCnpOrigin origin) {
+    private FortiCnpAuthInterceptor(TokenHandle tokens, FortiCnpOrigin origin, FortiCnpRequestContext context) {
         this.tokens = tokens;
         this.origin = origin;
+        this.context = context;
     }
 
     /**
@@ -55,7 +60,18 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
      */
     public static FortiCnpAuthInterceptor create(TokenHandle tokens, URI baseUrl) {
         Objects.requireNonNull(tokens, "tokens == null");
-        return new FortiCnpAuthInterceptor(tokens, FortiCnpOrigin.of(baseUrl));
+        return new FortiCnpAuthInterceptor(tokens, FortiCnpOrigin.of(baseUrl), null);
+    }
+
+    /**
+     * Like {@link #create(TokenHandle, URI)}, and every request also carries the {@code companyId} and
+     * {@code roleId} headers of {@code context}; after a 403 the context is fetched again and the
+     * request sent once more (unless its body is one-shot). Still at most two attempts per call.
+     */
+    public static FortiCnpAuthInterceptor create(TokenHandle tokens, URI baseUrl, FortiCnpRequestContext context) {
+        Objects.requireNonNull(tokens, "tokens == null");
+        Objects.requireNonNull(context, "context == null");
+        return new FortiCnpAuthInterceptor(tokens, FortiCnpOrigin.of(baseUrl), context);
     }
 
     @Override
@@ -63,7 +79,16 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
         Request request = chain.request();
         origin.check(request.url().uri());
         AccessToken token = token(null);
-        Response first = chain.proceed(withToken(request, token));
+        FortiCnpRequestContext.Context headers = context(null);
+        Response first = chain.proceed(prepared(request, token, headers));
+        if (first.code() == FORBIDDEN && context != null) {
+            if (oneShot(request.body())) {
+                context.forget(headers); // not sent again; the caller's next call fetches the context anew
+                return first;
+            }
+            first.close();
+            return chain.proceed(prepared(request, token, context(headers)));
+        }
         if (first.code() != UNAUTHORIZED) {
             return first;
         }
@@ -78,7 +103,7 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
             return first; // cannot be sent again; the caller's next call carries the new token
         }
         first.close();
-        return chain.proceed(withToken(request, retry));
+        return chain.proceed(prepared(request, retry, headers));
     }
 
     @Override
@@ -99,7 +124,27 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
         return body != null && body.isOneShot();
     }
 
-    private static Request withToken(Request request, AccessToken token) {
-        return request.newBuilder().header(AUTHORIZATION, "Bearer " + token.value()).build();
+    /** The context's headers, or null without a context; after {@code stale} was refused (403), fetched again. */
+    private FortiCnpRequestContext.Context context(FortiCnpRequestContext.Context stale) throws IOException {
+        if (context == null) {
+            return null;
+        }
+        try {
+            if (stale != null) {
+                context.forget(stale);
+            }
+            return context.current();
+        } catch (TokenException e) {
+            throw new IOException("no FortiCNP request context for " + tokens.account() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Request prepared(Request request, AccessToken token, FortiCnpRequestContext.Context headers) {
+        Request.Builder b = request.newBuilder().header(AUTHORIZATION, "Bearer " + token.value());
+        if (headers != null) {
+            b.header(FortiCnpRequestContext.COMPANY_ID_HEADER, Long.toString(headers.companyId()));
+            b.header(FortiCnpRequestContext.ROLE_ID_HEADER, Long.toString(headers.roleId()));
+        }
+        return b.build();
     }
 }

@@ -3,13 +3,16 @@ package dev.cnptoken.adapters.http.retrofit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnptoken.adapters.http.common.FortiCnpApiClientContract;
+import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.engine.EngineSettings;
 import dev.cnptoken.domain.engine.TokenHandle;
 import dev.cnptoken.domain.port.TokenRefresher;
 import dev.cnptoken.domain.store.InMemoryTokenStore;
+import dev.cnptoken.simulator.FortiCnpFault;
 import dev.cnptoken.simulator.FortiCnpSimulator;
 import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
 import java.net.URI;
+import java.net.http.HttpClient;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -62,6 +65,27 @@ class FortiCnpAuthInterceptorTest extends FortiCnpApiClientContract {
         simulator.revokeAllAccessTokens();
 
         assertThat(findings(client, RequestBody.create("{\"skip\":0,\"limit\":10}", JSON))).isEqualTo(200);
+        assertThat(calls(Endpoint.FINDING_LIST)).isEqualTo(3);
+    }
+
+    @Test
+    void withARequestContextADataCallCarriesItsHeadersAndA403FetchesItAgainOnce() throws Exception {
+        TokenHandle tokens = tokens(engine(new InMemoryTokenStore(), EngineSettings.defaults()));
+        FortiCnpRequestContext context = FortiCnpRequestContext.builder()
+                .httpClient(HttpClient.newHttpClient()).tokens(tokens).baseUrl(simulator.baseUrl()).build();
+        OkHttpClient client = new OkHttpClient.Builder()
+                .addInterceptor(FortiCnpAuthInterceptor.create(tokens, simulator.baseUrl(), context)).build();
+        Request bare = new Request.Builder().url(url("/api/v2/finding/list").toString())
+                .post(RequestBody.create("{\"skip\":0,\"limit\":10}", JSON)).build();
+        try (Response r = client.newCall(bare).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        simulator.injectFault(Endpoint.FINDING_LIST, FortiCnpFault.oauthError(403, "forbidden", "no"), 1);
+
+        try (Response r = client.newCall(bare).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(calls(Endpoint.RESOURCE_URL_MAP)).isEqualTo(2);
         assertThat(calls(Endpoint.FINDING_LIST)).isEqualTo(3);
     }
 
