@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,13 +78,32 @@ public abstract class FortiCnpApiClientContract {
         List<String> secrets = new ArrayList<>(simulator.issuedSecrets());
         secrets.add(credential.value());
         simulator.close();
-        List<String> lines = LogCapture.lines();
+        List<String> texts = new ArrayList<>(LogCapture.lines());
+        texts.addAll(thrown);
+        assertThat(leaks(texts, secrets)).isEmpty();
+    }
+
+    /** The texts that hold one of {@code secrets} (whole, or a slice of its middle). */
+    static List<String> leaks(List<String> texts, List<String> secrets) {
+        List<String> found = new ArrayList<>();
         for (String secret : secrets) {
             for (String needle : Sentinels.needles(secret)) {
-                assertThat(lines).noneMatch(l -> l.contains(needle));
-                assertThat(thrown).noneMatch(m -> m.contains(needle));
+                texts.stream().filter(t -> t.contains(needle)).forEach(found::add);
             }
         }
+        return found;
+    }
+
+    @Test
+    void theLeakScanFindsASecretInALineOrAnExceptionMessage() throws Exception {
+        warmApi(engine(new InMemoryTokenStore(), EngineSettings.defaults()));
+        String issued = simulator.issuedSecrets().stream().max(Comparator.comparingInt(String::length)).orElseThrow();
+        String middle = issued.substring(issued.length() / 2 - 8, issued.length() / 2 + 8);
+
+        assertThat(issued.length()).isGreaterThanOrEqualTo(24); // long enough for the middle slice to be searched
+        assertThat(leaks(List.of("GET /x Authorization: Bearer " + issued), List.copyOf(simulator.issuedSecrets()))).isNotEmpty();
+        assertThat(leaks(List.of("java.io.IOException: ..." + middle + "..."), List.of(issued))).hasSize(1);
+        assertThat(leaks(List.of("nothing to see"), List.copyOf(simulator.issuedSecrets()))).isEmpty();
     }
 
     protected TokenEngine engine(TokenStore store, EngineSettings settings) {
