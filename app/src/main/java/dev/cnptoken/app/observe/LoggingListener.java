@@ -3,6 +3,7 @@ package dev.cnptoken.app.observe;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.engine.TokenEvent;
 import dev.cnptoken.domain.engine.TokenEventListener;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +14,9 @@ public final class LoggingListener implements TokenEventListener {
     @Override
     public void onEvent(TokenEvent event) {
         if (event instanceof TokenEvent.Refreshed e) {
-            LOG.info("account={} event=refreshed expires_at={} latency_ms={} refresh_token_rotated={}",
-                    e.account(), e.expiresAt(), e.latency().toMillis(), e.refreshTokenRotated());
+            LOG.info("account={} event=refreshed reason={} expires_at={} latency_ms={} refresh_token_rotated={}",
+                    e.account(), e.reason().name().toLowerCase(Locale.ROOT), e.expiresAt(), e.latency().toMillis(),
+                    e.refreshTokenRotated());
         } else if (event instanceof TokenEvent.LoggedIn e) {
             LOG.info("account={} event=logged_in reason=\"{}\" expires_at={} latency_ms={}",
                     e.account(), e.reason(), e.expiresAt(), e.latency().toMillis());
@@ -32,6 +34,8 @@ public final class LoggingListener implements TokenEventListener {
             LOG.warn("account={} event=credential_missing refresh_token_expires_at={} action=\"provide the API credential"
                     + " (CNP_CREDENTIAL_<ACCOUNT>, credential_dir) or run cnp-token login before then\"",
                     e.account(), e.refreshTokenExpiresAt());
+        } else if (event instanceof TokenEvent.Invalidated e) {
+            LOG.info("account={} event=invalidated result={}", e.account(), e.result().name().toLowerCase(Locale.ROOT));
         } else if (event instanceof TokenEvent.LeaseTakenOver e) {
             LOG.warn("account={} event=lease_taken_over previous_owner={} lapsed_at={}", e.account(), e.previousOwner(), e.lapsedAt());
         }

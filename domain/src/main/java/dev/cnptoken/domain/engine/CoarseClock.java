@@ -21,6 +21,26 @@ final class CoarseClock {
         ticker.start();
     }
 
+    /** {@code resolution} when it is positive; for {@code TokenEngine.Builder.clockResolution}. */
+    static Duration checked(Duration resolution) {
+        java.util.Objects.requireNonNull(resolution, "resolution == null");
+        if (resolution.isZero() || resolution.isNegative()) {
+            throw new IllegalArgumentException("clockResolution must be positive, got " + resolution);
+        }
+        return resolution;
+    }
+
+    /**
+     * Refuses a resolution (null: none) over a tenth of the expiry skew: the reading could then lag
+     * enough to serve an expired token.
+     */
+    static void checkFits(Duration resolution, Duration expirySkew) {
+        if (resolution != null && resolution.multipliedBy(10).compareTo(expirySkew) > 0) {
+            throw new IllegalStateException("clockResolution (" + resolution
+                    + ") must be at most a tenth of the expiry skew (" + expirySkew + ")");
+        }
+    }
+
     long millis() {
         return millis;
     }

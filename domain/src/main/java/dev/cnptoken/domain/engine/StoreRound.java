@@ -1,5 +1,6 @@
 package dev.cnptoken.domain.engine;
 
+import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
@@ -11,6 +12,7 @@ import dev.cnptoken.domain.TokenGrant;
 import dev.cnptoken.domain.TokenState;
 import dev.cnptoken.domain.VersionedState;
 import dev.cnptoken.domain.engine.FortiCnpCalls.Obtained;
+import dev.cnptoken.domain.engine.TokenEvent.Refreshed;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
 import java.time.Clock;
@@ -26,7 +28,8 @@ import java.util.OptionalInt;
  * #releaseAfterFailure release after failure}, {@link #settleUnknownWrite settle an unknown write}.
  *
  * <p>{@link #run} chains the steps into one refresh cycle; {@link #createByLogin} and {@link
- * #login} are the two ways an account's state is made by a login. The steps are package-private so
+ * #login} are the two ways an account's state is made by a login; {@link #invalidate} is the entry
+ * step after the FortiCNP API refused a token. The steps are package-private so
  * that other entry points of the engine (a forced refresh after a rejected token, say) can chain them
  * differently. The caller holds the slot's lock
  * for every method. A failure is recorded in the slot and reported in the returned outcome, never
@@ -93,7 +96,7 @@ final class StoreRound {
                 }
                 Optional<VersionedState> leased = takeLease(slot, seen, foreign, now);
                 if (leased.isPresent()) {
-                    return callFortiCnpAndStore(slot, leased.get());
+                    return callFortiCnpAndStore(slot, leased.get(), force ? Refreshed.Reason.FORCED : Refreshed.Reason.SCHEDULED);
                 }
             }
             return gaveUp(slot);
@@ -103,11 +106,84 @@ final class StoreRound {
     }
 
     /**
+     * Entry step of {@link TokenEngine#invalidate}: the FortiCNP API refused {@code rejected}, which is
+     * the token this engine holds (or it holds none). Adopts a different token another instance
+     * stored; waits while another instance holds the lease, then adopts its result or shares its
+     * failure; otherwise takes the lease and refreshes although the token is not due (a rejected
+     * refresh token falls back to a login, as in every cycle). Creates the account by a login when
+     * nothing is stored.
+     */
+    RefreshOutcome invalidate(Slot slot, AccessToken rejected) {
+        try {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                Instant now = clock.instant();
+                Optional<VersionedState> read = store.read(slot.account);
+                if (read.isEmpty()) {
+                    return createByLogin(slot);
+                }
+                VersionedState seen = read.get();
+                if (adoptedReplacement(slot, seen.state(), rejected, now)) {
+                    events.onEvent(new TokenEvent.Adopted(slot.account, seen.state().accessExpiresAt()));
+                    return slot.outcome(RefreshOutcome.Result.ADOPTED, Optional.empty(), slot.status().dueAt());
+                }
+                Optional<Lease> foreign = seen.state().lease().filter(l -> !l.owner().equals(instanceId));
+                if (foreign.isPresent() && foreign.get().heldAt(now)) {
+                    sleepWhileHeld(slot.account, seen, foreign.get());
+                    Optional<RefreshOutcome> shared = theirFailure(slot, rejected, now);
+                    if (shared.isPresent()) {
+                        return shared.get();
+                    }
+                    continue;
+                }
+                // A failure another instance (or an earlier process) recorded holds off every caller until its time.
+                Optional<FailureNote> holdingOff = seen.state().lastFailure().filter(n -> n.holdsOffAt(now));
+                if (holdingOff.isPresent()) {
+                    return backOffAsRecorded(slot, holdingOff.get(), now);
+                }
+                Optional<VersionedState> leased = takeLease(slot, seen, foreign, now);
+                if (leased.isPresent()) {
+                    return callFortiCnpAndStore(slot, leased.get(), Refreshed.Reason.INVALIDATED);
+                }
+            }
+            return gaveUp(slot);
+        } catch (TokenException e) {
+            return failed(slot, e);
+        }
+    }
+
+    /**
+     * Step: reads the account and adopts a valid stored token other than {@code rejected}, without
+     * calling FortiCNP (for an invalidation while a failed refresh backs off). False when there is
+     * none or the store cannot be read.
+     */
+    boolean adoptReplacement(Slot slot, AccessToken rejected) {
+        Optional<VersionedState> read;
+        try {
+            read = store.read(slot.account);
+        } catch (TokenException e) {
+            return false; // the backing-off failure is what the caller reports
+        }
+        if (read.isPresent() && adoptedReplacement(slot, read.get().state(), rejected, clock.instant())) {
+            events.onEvent(new TokenEvent.Adopted(slot.account, read.get().state().accessExpiresAt()));
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Step: reads the account and takes note of what is stored, adopting a token another instance
      * stored. Empty when nothing is stored for the account.
      */
     Optional<Read> readAndAdopt(Slot slot) {
-        return store.read(slot.account).map(current -> new Read(current, slot.observe(current.state())));
+        return store.read(slot.account).map(current -> {
+            boolean firstLoad = slot.validUntil().isEmpty();
+            boolean adopted = slot.observe(current.state());
+            if (firstLoad && slot.validUntil().isPresent()) {
+                // This instance's first load of a stored state is an adoption too (nothing was held to replace).
+                events.onEvent(new TokenEvent.Adopted(slot.account, current.state().accessExpiresAt()));
+            }
+            return new Read(current, adopted);
+        });
     }
 
     /**
@@ -134,11 +210,7 @@ final class StoreRound {
         }
         Optional<FailureNote> note = theirs.lastFailure();
         if (theirs.lease().isEmpty() && note.isPresent() && !note.get().at().isBefore(now)) {
-            // A permanent failure stays permanent (and keeps its exit code); a transient one is shared as such.
-            Failure recorded = note.get().failure();
-            TokenException shared = new TokenException(recorded.retryable() ? new Failure.Unavailable(OptionalInt.empty(),
-                    Optional.empty(), "the refresh by another instance failed: " + note.get().detail()) : recorded);
-            return Optional.of(failed(slot, shared, note.get().nextAttemptAt()));
+            return Optional.of(sharedFailure(slot, note.get()));
         }
         return Optional.empty();
     }
@@ -157,8 +229,8 @@ final class StoreRound {
         return Optional.of(written.state());
     }
 
-    /** Step: holding the lease in {@code leased}, gets a new grant from FortiCNP and stores it. */
-    RefreshOutcome callFortiCnpAndStore(Slot slot, VersionedState leased) {
+    /** Step: holding the lease in {@code leased}, gets a new grant from FortiCNP and stores it; a refresh is reported with {@code reason}. */
+    RefreshOutcome callFortiCnpAndStore(Slot slot, VersionedState leased, Refreshed.Reason reason) {
         Instant now = clock.instant();
         long start = System.nanoTime();
         Obtained obtained;
@@ -174,7 +246,7 @@ final class StoreRound {
         TokenState next = obtained.call() == TokenCall.LOGIN
                 ? TokenState.loggedIn(obtained.grant(), now, leased.state().credential())
                 : leased.state().refreshed(obtained.grant(), now);
-        return write(slot, new Pending(obtained, noted(next, obtained, now), leased.version(), Optional.of(leased), start));
+        return write(slot, new Pending(obtained, noted(next, obtained, now), leased.version(), Optional.of(leased), start, reason));
     }
 
     /**
@@ -294,7 +366,8 @@ final class StoreRound {
             events.onEvent(new TokenEvent.LoggedIn(slot.account, grant.expiresAt(), latency, pending.obtained().loginReason()));
             return slot.outcome(RefreshOutcome.Result.LOGGED_IN, Optional.empty(), slot.status().dueAt());
         }
-        events.onEvent(new TokenEvent.Refreshed(slot.account, grant.expiresAt(), latency, grant.refreshToken().isPresent()));
+        events.onEvent(new TokenEvent.Refreshed(slot.account, grant.expiresAt(), latency, grant.refreshToken().isPresent(),
+                pending.reason()));
         return slot.outcome(RefreshOutcome.Result.REFRESHED, Optional.empty(), slot.status().dueAt());
     }
 
@@ -378,6 +451,49 @@ final class StoreRound {
         }
     }
 
+    /**
+     * Whether {@code stored} holds a different token than the refused one, now held by the slot (the
+     * held token, refused, gives way even to a shorter-lived one) and still valid.
+     */
+    private static boolean adoptedReplacement(Slot slot, TokenState stored, AccessToken rejected, Instant now) {
+        if (stored.accessToken().equals(rejected) || !stored.accessValidAt(now)) {
+            return false; // an expired stored token must not displace the held one, which may still be served stale
+        }
+        slot.remember(stored);
+        AccessToken held = slot.valid(now.toEpochMilli());
+        return held != null && held.equals(stored.accessToken());
+    }
+
+    /**
+     * After waiting out another instance's lease during an invalidation: its failure, when it left
+     * the refused token in place with a failure note written since {@code since}; else empty (read again).
+     */
+    private Optional<RefreshOutcome> theirFailure(Slot slot, AccessToken rejected, Instant since) {
+        Optional<VersionedState> after = store.read(slot.account);
+        if (after.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenState theirs = after.get().state();
+        Optional<FailureNote> note = theirs.lastFailure();
+        if (theirs.lease().isEmpty() && theirs.accessToken().equals(rejected) && note.isPresent()
+                && !note.get().at().isBefore(since)) {
+            return Optional.of(sharedFailure(slot, note.get()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Takes on the failure another instance recorded for its refresh, and its time for the next
+     * attempt: a permanent failure stays permanent (and keeps its exit code), a transient one is
+     * shared as such.
+     */
+    private RefreshOutcome sharedFailure(Slot slot, FailureNote note) {
+        Failure recorded = note.failure();
+        TokenException shared = new TokenException(recorded.retryable() ? new Failure.Unavailable(OptionalInt.empty(),
+                Optional.empty(), "the refresh by another instance failed: " + note.detail()) : recorded);
+        return failed(slot, shared, note.nextAttemptAt());
+    }
+
     /** Records a failed cycle in the slot and reports it. */
     private RefreshOutcome failed(Slot slot, TokenException e) {
         return failed(slot, e, Optional.empty());
@@ -449,6 +565,13 @@ final class StoreRound {
      * @param expectedVersion the version the write expects ({@link TokenStore#ABSENT} to create)
      * @param leased the state with this engine's lease that the write replaces; empty for a login without a lease
      * @param startNanos when the cycle's FortiCNP call started, for the reported latency
+     * @param reason why a refresh was made, for {@link TokenEvent.Refreshed}
      */
-    record Pending(Obtained obtained, TokenState next, long expectedVersion, Optional<VersionedState> leased, long startNanos) {}
+    record Pending(Obtained obtained, TokenState next, long expectedVersion, Optional<VersionedState> leased, long startNanos,
+            Refreshed.Reason reason) {
+        /** A pending state whose refresh, if it is one, was {@link Refreshed.Reason#SCHEDULED}. */
+        Pending(Obtained obtained, TokenState next, long expectedVersion, Optional<VersionedState> leased, long startNanos) {
+            this(obtained, next, expectedVersion, leased, startNanos, Refreshed.Reason.SCHEDULED);
+        }
+    }
 }

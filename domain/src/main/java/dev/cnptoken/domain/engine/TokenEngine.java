@@ -30,21 +30,18 @@ import java.util.function.DoubleSupplier;
  *   <li><b>Single flight.</b> In one process, one thread per account talks to FortiCNP; threads
  *       holding a still-valid token keep it meanwhile, threads without one wait and share the
  *       result or the failure.
- *   <li><b>Across processes.</b> Before calling FortiCNP, the engine writes a short {@link
- *       dev.cnptoken.domain.Lease} into the account's state by compare-and-set; other instances wait
- *       for the result (or keep serving their valid token), and take over when a dead holder's lease
- *       lapses.
- *   <li><b>Static stability.</b> After a failed refresh a still-valid token keeps being served
- *       (reported as stale) while retries back off exponentially with jitter, capped, and honouring
- *       {@code Retry-After}.
+ *   <li><b>Across processes.</b> A short {@link dev.cnptoken.domain.Lease}, written by compare-and-set,
+ *       makes other instances wait for the result (or serve their valid token) until it lapses.
+ *   <li><b>Static stability.</b> After a failed refresh a still-valid token is served (as stale)
+ *       while retries back off with jitter, capped, honouring {@code Retry-After}.
  *   <li><b>Refresh-token lifecycle.</b> The engine logs in again before the refresh token runs out
  *       and when it is rejected. A rotated refresh token is persisted before the new access token is
  *       handed out; a state is only replaced by a newer one.
  * </ul>
  *
  * This class keeps the per-account slots, the hit path, the locking and the events; a refresh
- * cycle's steps are in {@link StoreRound}, the timing rules in {@link SchedulePolicy}. Thread-safe.
- * Build with {@link #builder()}.
+ * cycle's steps are in {@link StoreRound}, the timing rules in {@link SchedulePolicy}, the answer to
+ * a refused token in {@link Invalidation}. Thread-safe. Build with {@link #builder()}.
  */
 public final class TokenEngine implements AutoCloseable {
     private final Clock clock;
@@ -56,6 +53,7 @@ public final class TokenEngine implements AutoCloseable {
     private final String instanceId;
     /** The store round every refresh cycle and login goes through. */
     private final StoreRound round;
+    private final Invalidation invalidation; // answers invalidate(...)
     private final ConcurrentMap<AccountId, Slot> slots = new ConcurrentHashMap<>();
     /** Set when a clock resolution was configured: the wall clock as last read by the ticker. */
     private final CoarseClock coarse;
@@ -65,11 +63,12 @@ public final class TokenEngine implements AutoCloseable {
         this.random = b.random;
         this.settings = b.settings;
         this.policy = new SchedulePolicy(b.settings);
-        this.listener = b.listener;
+        this.listener = TokenEventListener.of(java.util.List.of(b.listener)); // its faults never break serving
         this.instanceId = b.instanceId;
-        FortiCnpCalls fortiCnp = new FortiCnpCalls(b.refresher, b.credentials, b.settings, policy, this::emit);
-        this.round = new StoreRound(b.store, fortiCnp, b.clock, b.sleeper, b.settings, b.instanceId, this::emit);
+        FortiCnpCalls fortiCnp = new FortiCnpCalls(b.refresher, b.credentials, b.settings, policy, this.listener);
+        this.round = new StoreRound(b.store, fortiCnp, b.clock, b.sleeper, b.settings, b.instanceId, this.listener);
         this.coarse = b.clockResolution == null ? null : new CoarseClock(clock, b.clockResolution);
+        this.invalidation = new Invalidation(round, clock, this::nowMillis, this.listener);
     }
 
     public static Builder builder() {
@@ -81,6 +80,7 @@ public final class TokenEngine implements AutoCloseable {
         return instanceId;
     }
 
+    /** The settings this engine was built with. */
     public EngineSettings settings() {
         return settings;
     }
@@ -105,6 +105,23 @@ public final class TokenEngine implements AutoCloseable {
     public TokenHandle handle(AccountId account) {
         Objects.requireNonNull(account, "account == null");
         return new TokenHandle(this, account, slot(account));
+    }
+
+    /**
+     * The FortiCNP API refused {@code rejected} (it answered 401): returns a token to retry the call
+     * with. That is a different valid token this engine holds (another thread got there first), else
+     * one the store holds (another instance did), else, unless a failed refresh is backing off (its
+     * failure is thrown at once), a new one refreshed through the lease like a due refresh (a rejected
+     * refresh token falls back to a login). Single flight: threads invalidating the same token share
+     * one refresh in this process, and the lease keeps it to one across processes. Meanwhile {@link
+     * #currentToken} keeps serving the held token. Emits one {@link TokenEvent.Invalidated}.
+     *
+     * @throws TokenException when no other valid token can be had
+     */
+    public AccessToken invalidate(AccountId account, AccessToken rejected) {
+        Objects.requireNonNull(account, "account == null");
+        Objects.requireNonNull(rejected, "rejected == null");
+        return invalidation.answer(slot(account), rejected);
     }
 
     /** Stops the clock ticker, if {@link Builder#clockResolution} started one. Idempotent. */
@@ -229,14 +246,6 @@ public final class TokenEngine implements AutoCloseable {
         }
     }
 
-    private void emit(TokenEvent event) {
-        try {
-            listener.onEvent(event);
-        } catch (RuntimeException ignored) {
-            // observability must never break token serving
-        }
-    }
-
     private Slot slot(AccountId account) {
         return slots.computeIfAbsent(account, a -> new Slot(a, policy, random));
     }
@@ -265,11 +274,7 @@ public final class TokenEngine implements AutoCloseable {
          * the thread.
          */
         public Builder clockResolution(Duration resolution) {
-            Objects.requireNonNull(resolution, "resolution == null");
-            if (resolution.isZero() || resolution.isNegative()) {
-                throw new IllegalArgumentException("clockResolution must be positive, got " + resolution);
-            }
-            this.clockResolution = resolution;
+            this.clockResolution = CoarseClock.checked(resolution);
             return this;
         }
 
@@ -337,10 +342,7 @@ public final class TokenEngine implements AutoCloseable {
             if (store == null) {
                 throw new IllegalStateException("store is required");
             }
-            if (clockResolution != null && clockResolution.multipliedBy(10).compareTo(settings.expirySkew()) > 0) {
-                throw new IllegalStateException("clockResolution (" + clockResolution
-                        + ") must be at most a tenth of the expiry skew (" + settings.expirySkew() + ")");
-            }
+            CoarseClock.checkFits(clockResolution, settings.expirySkew());
             return new TokenEngine(this);
         }
     }

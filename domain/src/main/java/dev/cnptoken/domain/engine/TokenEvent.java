@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public sealed interface TokenEvent
         permits TokenEvent.Refreshed, TokenEvent.LoggedIn, TokenEvent.Failed, TokenEvent.ServingStale,
-                TokenEvent.Adopted, TokenEvent.LeaseTakenOver, TokenEvent.CredentialMissing {
+                TokenEvent.Adopted, TokenEvent.LeaseTakenOver, TokenEvent.CredentialMissing, TokenEvent.Invalidated {
 
     /** The account the event is about. */
     AccountId account();
@@ -23,12 +23,33 @@ public sealed interface TokenEvent
      * @param expiresAt when the new access token expires
      * @param latency how long the FortiCNP call and the store write took
      * @param refreshTokenRotated whether the answer carried a new refresh token (persisted before use)
+     * @param reason why the engine refreshed
      */
-    record Refreshed(AccountId account, Instant expiresAt, Duration latency, boolean refreshTokenRotated) implements TokenEvent {
+    record Refreshed(AccountId account, Instant expiresAt, Duration latency, boolean refreshTokenRotated, Reason reason)
+            implements TokenEvent {
         public Refreshed {
             Objects.requireNonNull(account, "account == null");
             Objects.requireNonNull(expiresAt, "expiresAt == null");
             Objects.requireNonNull(latency, "latency == null");
+            Objects.requireNonNull(reason, "reason == null");
+        }
+
+        /** A {@link Reason#SCHEDULED} refresh: the form this event had before it carried a reason. */
+        public Refreshed(AccountId account, Instant expiresAt, Duration latency, boolean refreshTokenRotated) {
+            this(account, expiresAt, latency, refreshTokenRotated, Reason.SCHEDULED);
+        }
+
+        /**
+         * Why a refresh happened. A login with the API credential is a {@link LoggedIn} event with its
+         * own reason, never a {@code Refreshed} one.
+         */
+        public enum Reason {
+            /** The token fell due: its planned refresh time came (or fell within a job's horizon). */
+            SCHEDULED,
+            /** {@link TokenEngine#refresh(AccountId, boolean) refresh(account, true)}: refreshed although not due. */
+            FORCED,
+            /** {@link TokenEngine#invalidate}: the FortiCNP API refused the token before it fell due. */
+            INVALIDATED
         }
     }
 
@@ -113,6 +134,35 @@ public sealed interface TokenEvent
         public CredentialMissing {
             Objects.requireNonNull(account, "account == null");
             Objects.requireNonNull(refreshTokenExpiresAt, "refreshTokenExpiresAt == null");
+        }
+    }
+
+    /**
+     * The FortiCNP API refused a token ({@link TokenEngine#invalidate}) and the engine answered: one
+     * event per call, whatever the answer.
+     *
+     * @param result what the engine did about it
+     */
+    record Invalidated(AccountId account, Result result) implements TokenEvent {
+        public Invalidated {
+            Objects.requireNonNull(account, "account == null");
+            Objects.requireNonNull(result, "result == null");
+        }
+
+        /** What an invalidation came to. */
+        public enum Result {
+            /** This engine already held a different valid token (another thread got there first); nothing was called. */
+            ALREADY_REPLACED,
+            /** Another instance had stored a newer token; it was taken from the store, FortiCNP was not called. */
+            ADOPTED,
+            /** The token was refreshed (see the {@link Refreshed} event with reason {@code INVALIDATED}). */
+            REFRESHED,
+            /** The engine logged in with the API credential (the refresh token was refused too, or near its end). */
+            LOGGED_IN,
+            /** A failed refresh is backing off: its failure was thrown at once, FortiCNP was not called. */
+            BACKING_OFF,
+            /** No new token could be had: the failure was thrown. */
+            FAILED
         }
     }
 }

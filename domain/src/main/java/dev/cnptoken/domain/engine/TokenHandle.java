@@ -2,6 +2,7 @@ package dev.cnptoken.domain.engine;
 
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,17 @@ public final class TokenHandle implements Supplier<AccessToken> {
     @Override
     public AccessToken get() {
         return engine.token(slot);
+    }
+
+    /**
+     * The FortiCNP API refused {@code rejected}: a token to retry with, as {@link
+     * TokenEngine#invalidate(AccountId, AccessToken)} for this account.
+     *
+     * @throws dev.cnptoken.domain.TokenException as {@link TokenEngine#invalidate(AccountId, AccessToken)}
+     */
+    public AccessToken invalidate(AccessToken rejected) {
+        Objects.requireNonNull(rejected, "rejected == null");
+        return engine.invalidate(account, rejected);
     }
 
     @Override
