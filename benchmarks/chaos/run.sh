@@ -212,7 +212,7 @@ cd "$work" # no ./cnp-token.yaml of the caller's is picked up
 unset CNP_CONFIG CNP_CREDENTIAL CNP_CREDENTIAL_FILE CNP_CREDENTIAL_DIR 2>/dev/null || true
 while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(CNP_CREDENTIAL_[A-Z0-9_]*\)=.*/\1/p')
 export XDG_CONFIG_HOME="$work/xdg" CNP_STORE=redis CNP_REDIS_URL="redis://127.0.0.1:$redis_port" \
-  CNP_BASE_URL="$gate_url" CNP_ACCOUNTS="$account_list" CNP_CONNECT_TIMEOUT=2s CNP_READ_TIMEOUT=5s \
+  CNP_BASE_URL="$gate_url" CNP_ACCOUNTS="$account_list" CNP_CONNECT_TIMEOUT=2s CNP_READ_TIMEOUT=5s CNP_CALL_TIMEOUT=7s \
   CNP_LEASE_DURATION=15s CNP_BACKOFF_CAP=15s
 daemon_java=(java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "-Dcnp.chaos.run=$work")
 
