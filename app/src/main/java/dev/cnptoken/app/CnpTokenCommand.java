@@ -71,13 +71,23 @@ final class CnpTokenCommand implements Runnable {
                 ? AppConfig.LogFormat.JSON : AppConfig.LogFormat.TEXT;
         Logging.configure(early, verbose);
         AppConfig config = AppConfig.from(ConfigSources.load(io.env(), flags, AppConfig.defaultSearchPath(io.env())));
-        Logging.configure(config.logFormat(), verbose);
+        if (config.logFormat() != early) {
+            Logging.configure(config.logFormat(), verbose);
+        }
         return config;
     }
 
-    /** The runtime for the configuration. */
+    /** The runtime for the configuration; the transport is built at once. */
     AppRuntime runtime(AppConfig config) {
         return AppRuntime.create(config, io.clock());
+    }
+
+    /**
+     * The runtime for a command that mostly serves what the store holds ({@code token}, {@code
+     * status}): the transport is built only if a FortiCNP call is made.
+     */
+    AppRuntime storeFirstRuntime(AppConfig config) {
+        return AppRuntime.create(config, io.clock(), AppRuntime.TransportStart.ON_FIRST_CALL);
     }
 
     private static void put(Map<Key, String> flags, Key key, String value) {

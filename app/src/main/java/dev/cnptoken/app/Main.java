@@ -11,7 +11,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(Io.system(), args));
+        int code = run(Io.system(), args);
+        // The work is done: end now rather than 0.3 s later (see QuickExit).
+        QuickExit.stopHttpSelectorThreads();
+        System.exit(code);
     }
 
     /** Runs one command line with the given surroundings and returns its exit code. */

@@ -29,7 +29,7 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig config = root.config();
-        try (AppRuntime runtime = root.runtime(config)) {
+        try (AppRuntime runtime = root.storeFirstRuntime(config)) {
             AccountId id = Accounts.one(spec.commandLine(), account, config, runtime.store());
             AccessToken token = runtime.engine().currentToken(id);
             root.io.out().println(token.value());

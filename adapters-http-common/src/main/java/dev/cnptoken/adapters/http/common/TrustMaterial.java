@@ -32,8 +32,16 @@ final class TrustMaterial {
         this.description = description;
     }
 
+    /** The JVM's default trust, its certificates loaded at the first handshake (see {@link DeferredDefaultTrust}). */
     static TrustMaterial jvmDefault() {
-        return from(null, "JVM default trust");
+        DeferredDefaultTrust deferred = new DeferredDefaultTrust();
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {deferred}, null);
+            return new TrustMaterial(ctx, deferred, "JVM default trust");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     static TrustMaterial of(KeyStore trustStore) {
