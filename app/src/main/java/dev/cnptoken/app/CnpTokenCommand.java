@@ -6,7 +6,9 @@ import dev.cnptoken.app.config.Key;
 import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.app.wiring.AppRuntime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -17,10 +19,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Keeps FortiCNP OAuth 2.0 bearer tokens fresh and stores them where other software reads them.",
-        subcommands = {
-            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
-            StatusCommand.class, DoctorCommand.class, SimulateCommand.class
-        },
         footer = {
             "",
             "Exit codes: 0 all fresh, 1 internal error, 2 usage, 3 bad configuration, 4 some failed transiently,",
@@ -29,6 +27,18 @@ import picocli.CommandLine.ScopeType;
             "/etc/cnp-token/config.yaml; CNP_* environment variables override the file, flags override both."
         })
 final class CnpTokenCommand implements Runnable {
+    /**
+     * The sub-commands, in the order the usage lists them. {@link Main} registers only the one a
+     * command line names (all of them when it names none, or an unknown one): picocli reflects over
+     * every command it is given, a cost each short run would otherwise pay eight times.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
+            StatusCommand.class, DoctorCommand.class, SimulateCommand.class);
+
+    /** Global options that take a value (the next argument, unless written {@code --name=value}). */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--base-url", "--transport", "--store", "--log-format");
+
     final Io io;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "configuration file (YAML or .properties)")
@@ -55,7 +65,11 @@ final class CnpTokenCommand implements Runnable {
 
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(io.out());
+        picocli.CommandLine cli = new picocli.CommandLine(this);
+        for (Class<?> c : SUBCOMMANDS) {
+            cli.addSubcommand(c);
+        }
+        cli.usage(io.out());
     }
 
     /** Reads and validates the configuration, and sets up logging from it. */
@@ -88,6 +102,30 @@ final class CnpTokenCommand implements Runnable {
      */
     AppRuntime storeFirstRuntime(AppConfig config) {
         return AppRuntime.create(config, io.clock(), AppRuntime.TransportStart.ON_FIRST_CALL);
+    }
+
+    /**
+     * The sub-commands to register for a command line: the one it names, or all of them when it
+     * names none that exists (so usage, suggestions and errors see them all).
+     */
+    static List<Class<?>> subcommandsFor(String... args) {
+        String named = null;
+        for (int i = 0; i < args.length && named == null; i++) {
+            String a = args[i];
+            if (OPTIONS_WITH_VALUE.contains(a)) {
+                i++;
+            } else if (a.equals("--")) {
+                break;
+            } else if (!a.startsWith("-")) {
+                named = a;
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(named)) {
+                return List.of(c);
+            }
+        }
+        return SUBCOMMANDS;
     }
 
     private static void put(Map<Key, String> flags, Key key, String value) {

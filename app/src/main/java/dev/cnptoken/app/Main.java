@@ -21,6 +21,10 @@ public final class Main {
     public static int run(Io io, String... args) {
         CnpTokenCommand root = new CnpTokenCommand(io);
         CommandLine cli = new CommandLine(root);
+        // before the settings below: picocli applies them to the sub-commands registered so far
+        for (Class<?> sub : CnpTokenCommand.subcommandsFor(args)) {
+            cli.addSubcommand(sub);
+        }
         cli.setOut(new java.io.PrintWriter(io.out(), true));
         cli.setErr(new java.io.PrintWriter(io.err(), true));
         cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE.code());
