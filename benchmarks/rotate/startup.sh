@@ -5,7 +5,11 @@
 # `java -jar` (the JVM's defaults) and through the ./cnp-token launcher (CDS archive, C1, Serial GC).
 # Repetitions are interleaved; it prints medians and the ratios to `--version`. Nothing asserts a time.
 #
-#   benchmarks/rotate/startup.sh [--reps N] [--modes "java launcher"] [--build]
+#   benchmarks/rotate/startup.sh [--reps N] [--modes "java launcher"] [--baseline-jar JAR] [--build]
+#
+# Modes: java (plain `java -jar`), flags (the launcher without its archive: CNP_CDS=off), launcher;
+# with --baseline-jar (an older build's -all.jar): base (plain `java -jar` of it), base-launcher (it,
+# through this launcher: archive and flags), to see what the code changes gained.
 #
 # Builds the jars when missing (--build: always), starts the environment (simulator + embedded
 # redis-server, seeded through the library), and stops everything it started on exit. The launcher's
@@ -22,12 +26,14 @@ launcher="$root/cnp-token"
 reps=7
 modes="java launcher"
 build=0
+baseline_jar=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --modes) modes="$2"; shift 2 ;;
+    --baseline-jar) baseline_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --build) build=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "startup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +49,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
+case " $modes " in
+  *" base "*|*" base-launcher "*) [ -f "$baseline_jar" ] || { echo "startup.sh: modes base/base-launcher need --baseline-jar JAR" >&2; exit 2; } ;;
+esac
 if [ "$build" = 1 ] || [ ! -f "$app_jar" ] || [ ! -f "$bench_jar" ]; then
   echo "building the jars (./mvnw -B -q package -DskipTests) ..." >&2
   (cd "$root" && ./mvnw -B -q package -DskipTests)
@@ -131,7 +140,11 @@ run() {
   local -a runner
   case "$mode" in
     java) runner=(java -jar "$app_jar") ;;
+    flags) runner=(env CNP_CDS=off "$launcher") ;;
     launcher) runner=("$launcher") ;;
+    base) runner=(java -jar "$baseline_jar") ;;
+    base-launcher) runner=(env "CNP_JAR=$baseline_jar" "CNP_CDS_DIR=$work/cds-base" "$launcher") ;;
+    *) echo "startup.sh: unknown mode $mode" >&2; exit 2 ;;
   esac
   local start end
   start=$(date +%s%N)
@@ -162,7 +175,7 @@ for v in "${order[@]}"; do
   for mode in $modes; do
     run "$mode" "$v"
   done
-  first[$v]="${wall[launcher:$v]:-}"
+  first[$v]="${wall[launcher:$v]:-} ${wall[base-launcher:$v]:-}"
 done
 for k in "${!wall[@]}"; do wall[$k]=""; cpu[$k]=""; rss[$k]=""; done
 
@@ -215,9 +228,9 @@ for v in "${order[@]}"; do
     printf '  %-12s %-8s %s\n' "$v" "$mode" "${wall[$mode:$v]% }"
   done
 done
-if [[ " $modes " == *" launcher "* ]]; then
+if [[ " $modes " == *"launcher "* ]]; then
   echo
-  echo "launcher's first run of each command (makes its CDS archive), wall ms:"
+  echo "launcher's first run of each command (makes its CDS archive), wall ms (launcher, base-launcher):"
   for v in "${order[@]}"; do printf '  %-12s %s\n' "$v" "${first[$v]% }"; done
-  echo "archives: $(du -sh "$work/cds" 2>/dev/null | cut -f1) in $(ls "$work/cds" 2>/dev/null | wc -l) files"
+  echo "archives: $(du -sh "$work/cds" 2>/dev/null | cut -f1) in $(ls "$work/cds" 2>/dev/null | wc -l) files; $(ls -s --block-size=M "$work/cds" 2>/dev/null | tail -n +2 | tr '\n' ' ')"
 fi
