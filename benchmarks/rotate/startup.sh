@@ -208,15 +208,15 @@ echo "cnp-token start-up benchmark: $reps repetitions each (interleaved), $(date
 echo "machine: $(nproc) CPUs, $(java -version 2>&1 | head -1); load average $load_before before, $load_after after"
 echo "uptime before: $uptime_before"
 echo
-printf '| %-40s | %-8s | %8s | %8s | %8s | %10s | %10s |\n' "command" "how" "wall ms" "CPU ms" "RSS MiB" "wall/ver" "wall/java-ver"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "----------" "---------:" "---------:" "---------:" "-----------:" "-----------:"
+printf '| %-40s | %-13s | %8s | %8s | %8s | %10s | %10s |\n' "command" "how" "wall ms" "CPU ms" "RSS MiB" "wall/ver" "wall/java-ver"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "---------------" "---------:" "---------:" "---------:" "-----------:" "-----------:"
 for v in "${order[@]}"; do
   for mode in $modes; do
     k="$mode:$v"
     w=$(median <<<"${wall[$k]}"); c=$(median <<<"${cpu[$k]}"); m=$(median <<<"${rss[$k]}")
     vw=$(median <<<"${wall[$mode:version]}")
     jw=$(median <<<"${wall[java:version]:-}")
-    printf '| %-40s | %-8s | %8s | %8s | %8s | %10s | %10s |\n' "$(label "$v")" "$mode" "$w" "$c" "$m" \
+    printf '| %-40s | %-13s | %8s | %8s | %8s | %10s | %10s |\n' "$(label "$v")" "$mode" "$w" "$c" "$m" \
       "$(awk -v a="$w" -v b="$vw" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')" \
       "$(awk -v a="$w" -v b="$jw" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')"
   done
@@ -225,7 +225,7 @@ echo
 echo "all runs, wall ms:"
 for v in "${order[@]}"; do
   for mode in $modes; do
-    printf '  %-12s %-8s %s\n' "$v" "$mode" "${wall[$mode:$v]% }"
+    printf '  %-12s %-13s %s\n' "$v" "$mode" "${wall[$mode:$v]% }"
   done
 done
 if [[ " $modes " == *"launcher "* ]]; then
