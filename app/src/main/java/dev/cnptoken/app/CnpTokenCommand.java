@@ -6,8 +6,10 @@ import dev.cnptoken.app.config.Key;
 import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.app.wiring.AppRuntime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -18,11 +20,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Keeps FortiCNP OAuth 2.0 bearer tokens fresh and stores them where other software reads them.",
-        subcommands = {
-            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
-            StatusCommand.class, DoctorCommand.class, SimulateCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footer = {
             "",
             "Run 'cnp-token help COMMAND' (or 'cnp-token COMMAND --help') for its options and an example.",
@@ -37,6 +34,22 @@ import picocli.CommandLine.ScopeType;
                 + "event. --verbose adds cnp-token's debug lines and stack traces."
         })
 final class CnpTokenCommand implements Runnable {
+    /**
+     * The sub-commands, in the order the usage lists them. {@link Main} registers only the one a
+     * command line names (all of them when it names none, or an unknown one): picocli reflects over
+     * every command it is given, a cost each short run would otherwise pay eight times.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
+            StatusCommand.class, DoctorCommand.class, SimulateCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** The sub-commands that describe the others, so they are registered with all of them. */
+    private static final Set<Class<?>> NEEDS_THE_TREE = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+
+    /** Global options that take a value (the next argument, unless written {@code --name=value}). */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--base-url", "--transport", "--store", "--log-format");
+
     final Io io;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "configuration file (YAML or .properties)")
@@ -67,7 +80,11 @@ final class CnpTokenCommand implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(io.out());
+        CommandLine cli = new CommandLine(this);
+        for (Class<?> c : SUBCOMMANDS) {
+            cli.addSubcommand(c);
+        }
+        cli.usage(io.out());
     }
 
     /** Reads and validates the configuration, and sets up logging from it. */
@@ -101,9 +118,42 @@ final class CnpTokenCommand implements Runnable {
         return longRunning ? Logging.Verbosity.EVENTS : Logging.Verbosity.QUIET;
     }
 
-    /** The runtime for the configuration. */
+    /** The runtime for the configuration; the transport is built at once. */
     AppRuntime runtime(AppConfig config) {
         return AppRuntime.create(config, io.clock());
+    }
+
+    /**
+     * The runtime for a command that mostly serves what the store holds ({@code token}, {@code
+     * status}): the transport is built only if a FortiCNP call is made.
+     */
+    AppRuntime storeFirstRuntime(AppConfig config) {
+        return AppRuntime.create(config, io.clock(), AppRuntime.TransportStart.ON_FIRST_CALL);
+    }
+
+    /**
+     * The sub-commands to register for a command line: the one it names, or all of them when it
+     * names none that exists (so usage, suggestions and errors see them all).
+     */
+    static List<Class<?>> subcommandsFor(String... args) {
+        String named = null;
+        for (int i = 0; i < args.length && named == null; i++) {
+            String a = args[i];
+            if (OPTIONS_WITH_VALUE.contains(a)) {
+                i++;
+            } else if (a.equals("--")) {
+                break;
+            } else if (!a.startsWith("-")) {
+                named = a;
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            // 'help COMMAND' and 'completion' describe the other commands: they come with all of them
+            if (!NEEDS_THE_TREE.contains(c) && c.getAnnotation(Command.class).name().equals(named)) {
+                return List.of(c);
+            }
+        }
+        return SUBCOMMANDS;
     }
 
     private static void put(Map<Key, String> flags, Key key, String value) {

@@ -52,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig config = root.config();
-        try (AppRuntime runtime = root.runtime(config)) {
+        try (AppRuntime runtime = root.storeFirstRuntime(config)) {
             List<AccountId> targets = Accounts.resolve(spec.commandLine(), accounts.names(), config, runtime.store());
             Instant now = runtime.clock().instant();
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -44,7 +44,7 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         Duration wait = maxWait == null ? null : Durations.parse(spec.commandLine(), "--max-wait", maxWait);
         AppConfig config = root.config();
-        try (AppRuntime runtime = root.runtime(config)) {
+        try (AppRuntime runtime = root.storeFirstRuntime(config)) {
             AccountId id = Accounts.one(spec.commandLine(), account.name, config, runtime.store());
             AccessToken token;
             try {

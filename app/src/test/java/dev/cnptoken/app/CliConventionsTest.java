@@ -52,7 +52,9 @@ class CliConventionsTest {
     /** The command tree as picocli builds it, the same that {@link Main} runs. */
     private static CommandLine tree() {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-        return new CommandLine(new CnpTokenCommand(new Io(sink, sink, new ByteArrayInputStream(new byte[0]), Map.of())));
+        CommandLine tree = new CommandLine(new CnpTokenCommand(new Io(sink, sink, new ByteArrayInputStream(new byte[0]), Map.of())));
+        CnpTokenCommand.subcommandsFor().forEach(tree::addSubcommand); // all of them, as Main registers for no command
+        return tree;
     }
 
     static Stream<String> commands() {

@@ -73,7 +73,11 @@ class DocSnippetsTest {
             import dev.cnptoken.micrometer.*;
             import dev.cnptoken.simulator.*;
             import dev.cnptoken.simulator.FortiCnpSimulator.*;
+            import feign.Client;
+            import feign.Feign;
             import io.micrometer.core.instrument.MeterRegistry;
+            import okhttp3.OkHttpClient;
+            import retrofit2.Retrofit;
             import java.net.*;
             import java.net.http.*;
             import java.nio.file.*;

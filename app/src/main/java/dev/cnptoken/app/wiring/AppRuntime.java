@@ -19,6 +19,10 @@ import java.util.Objects;
 /**
  * Everything one command needs, built from the configuration: the transport, the store, the
  * credential source, the engine, metrics. Closes what it created, in reverse order.
+ *
+ * <p>Start-up cost is paid only for what a command uses: the metrics registry is created when first
+ * asked for ({@link #registry()}, {@link #metrics()}: the daemon), and with {@link
+ * TransportStart#ON_FIRST_CALL} the HTTP transport at the first FortiCNP call.
  */
 public final class AppRuntime implements AutoCloseable {
     private final AppConfig config;
@@ -26,8 +30,10 @@ public final class AppRuntime implements AutoCloseable {
     private final TokenRefresher refresher;
     private final TokenStore store;
     private final CredentialSource credentials;
-    private final PrometheusMeterRegistry registry;
-    private final MicrometerTokenMetrics metrics;
+    /** Created on first use (only the daemon exposes metrics); guarded by this. */
+    private PrometheusMeterRegistry registry;
+    /** Read without the lock by the event listener: null until {@link #metrics()} creates it. */
+    private volatile MicrometerTokenMetrics metrics;
     private final TokenEngine engine;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -37,9 +43,6 @@ public final class AppRuntime implements AutoCloseable {
         this.refresher = refresher;
         this.store = store;
         this.credentials = new ConfiguredCredentials(config.credentials(), config.sources()::env);
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = MicrometerTokenMetrics.create(clock);
-        metrics.bindTo(registry);
         LoggingListener logging = new LoggingListener();
         this.engine = TokenEngine.builder()
                 .refresher(refresher)
@@ -47,23 +50,53 @@ public final class AppRuntime implements AutoCloseable {
                 .credentials(credentials)
                 .clock(clock)
                 .settings(config.engine().settings())
-                // each listener gets every event, even when one before it throws
-                .listener(TokenEventListener.of(List.of(logging, metrics, extra)))
+                // each listener gets every event, even when one before it throws; metrics once the registry exists
+                .listener(TokenEventListener.of(List.of(logging, e -> {
+                    MicrometerTokenMetrics m = metrics;
+                    if (m != null) {
+                        m.onEvent(e);
+                    }
+                }, extra)))
                 .build();
         closeables.add(refresher);
         closeables.add(store);
         closeables.add(engine);
     }
 
+    /** When {@link #create(AppConfig, Clock, TransportStart)} builds the FortiCNP transport. */
+    public enum TransportStart {
+        /** At once, so invalid transport settings fail the command before it does anything. */
+        AT_ONCE,
+        /**
+         * At the first FortiCNP call, which a command serving stored tokens may never make; invalid
+         * transport settings then fail that call as {@link dev.cnptoken.domain.Failure.NotConfigured}.
+         */
+        ON_FIRST_CALL
+    }
+
     /**
-     * Builds the transport and the store the configuration names.
+     * Builds the transport and the store the configuration names, the transport at once.
      *
      * @throws TokenException when a store cannot be reached at start (cluster, sentinel, Vault login)
      * @throws dev.cnptoken.app.config.ConfigException when adapter settings are invalid
      */
     public static AppRuntime create(AppConfig config, Clock clock) {
+        return create(config, clock, TransportStart.AT_ONCE);
+    }
+
+    /**
+     * Builds the store the configuration names, and its transport when {@code start} says.
+     *
+     * @throws TokenException when a store cannot be reached at start (cluster, sentinel, Vault login)
+     * @throws dev.cnptoken.app.config.ConfigException when adapter settings are invalid (transport
+     *     settings only with {@link TransportStart#AT_ONCE})
+     */
+    public static AppRuntime create(AppConfig config, Clock clock, TransportStart start) {
         Objects.requireNonNull(config, "config == null");
-        TokenRefresher refresher = Transports.create(config);
+        Objects.requireNonNull(start, "start == null");
+        TokenRefresher refresher = start == TransportStart.AT_ONCE
+                ? Transports.create(config)
+                : new LazyTokenRefresher(() -> Transports.create(config));
         try {
             TokenStore store = Stores.create(config, clock);
             return new AppRuntime(config, clock, refresher, store, TokenEventListener.NONE);
@@ -103,11 +136,20 @@ public final class AppRuntime implements AutoCloseable {
         return engine;
     }
 
-    public PrometheusMeterRegistry registry() {
+    /** The metrics registry, created at the first call; engine events are counted from then on. */
+    public synchronized PrometheusMeterRegistry registry() {
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            MicrometerTokenMetrics m = MicrometerTokenMetrics.create(clock);
+            m.bindTo(registry);
+            metrics = m;
+        }
         return registry;
     }
 
-    public MicrometerTokenMetrics metrics() {
+    /** Turns engine events into metrics in {@link #registry()} (created at the first call of either). */
+    public synchronized MicrometerTokenMetrics metrics() {
+        registry();
         return metrics;
     }
 
@@ -116,7 +158,11 @@ public final class AppRuntime implements AutoCloseable {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeQuietly(closeables.get(i));
         }
-        registry.close();
+        synchronized (this) {
+            if (registry != null) {
+                registry.close();
+            }
+        }
     }
 
     private static void closeQuietly(Object o) {

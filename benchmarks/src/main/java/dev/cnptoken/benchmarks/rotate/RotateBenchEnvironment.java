@@ -36,7 +36,8 @@ import redis.embedded.RedisServer;
  * credential is random and never printed.
  *
  * <p>Options: {@code --accounts N} (default 1000), {@code --access-lifetime ISO-8601} (default
- * {@code PT30M}).
+ * {@code PT30M}), {@code --credential-file FILE} (the API credential the simulator accepts, read from
+ * this file instead of a random one, so a harness can also time {@code cnp-token login}).
  */
 public final class RotateBenchEnvironment {
     private RotateBenchEnvironment() {}
@@ -46,19 +47,22 @@ public final class RotateBenchEnvironment {
         System.setProperty(FortiCnpSimulator.NODELAY_PROPERTY, "true");
         int accounts = 1000;
         Duration accessLifetime = Duration.ofMinutes(30);
+        Path credentialFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--accounts" -> accounts = Integer.parseInt(value(args, ++i));
                 case "--access-lifetime" -> accessLifetime = Duration.parse(value(args, ++i));
+                case "--credential-file" -> credentialFile = Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --accounts N, --access-lifetime PT30M)");
+                        + " (options: --accounts N, --access-lifetime PT30M, --credential-file FILE)");
             }
         }
         if (accounts < 1 || accounts > 9999) {
             throw new IllegalArgumentException("--accounts must be 1..9999");
         }
 
-        ApiCredential credential = new ApiCredential(UUID.randomUUID().toString());
+        ApiCredential credential = new ApiCredential(credentialFile == null
+                ? UUID.randomUUID().toString() : Files.readString(credentialFile).strip());
         Path redisDir = Files.createTempDirectory("cnp-rotate-bench-redis");
         int redisPort = freePort();
         RedisServer redis = RedisServer.builder()

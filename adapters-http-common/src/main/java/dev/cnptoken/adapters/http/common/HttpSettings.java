@@ -71,6 +71,15 @@ public final class HttpSettings {
         return trust.sslContext();
     }
 
+    /**
+     * The TLS context to give the HTTP client: {@link #sslContext()}, or for a plain {@code http://}
+     * base URL a context that refuses every use (no call of such a client speaks TLS), which costs
+     * nothing to make.
+     */
+    public SSLContext clientSslContext() {
+        return "http".equalsIgnoreCase(baseUrl.getScheme()) ? NoTlsContext.INSTANCE : sslContext();
+    }
+
     /** The trust manager inside {@link #sslContext()}. */
     public X509TrustManager trustManager() {
         return trust.trustManager();

@@ -22,7 +22,8 @@ import javax.net.ssl.X509TrustManager;
  * file (which then replace the default). Host names are always verified.
  */
 final class TrustMaterial {
-    private final SSLContext sslContext;
+    /** Null until {@link #sslContext()} first makes it (JVM default trust only); guarded by this. */
+    private SSLContext sslContext;
     private final X509TrustManager trustManager;
     private final String description;
 
@@ -32,8 +33,13 @@ final class TrustMaterial {
         this.description = description;
     }
 
+    /**
+     * The JVM's default trust: the TLS context is made when first asked for, its certificates
+     * loaded at the first handshake (see {@link DeferredDefaultTrust}), so a client that never
+     * speaks TLS pays for neither.
+     */
     static TrustMaterial jvmDefault() {
-        return from(null, "JVM default trust");
+        return new TrustMaterial(null, new DeferredDefaultTrust(), "JVM default trust");
     }
 
     static TrustMaterial of(KeyStore trustStore) {
@@ -112,7 +118,16 @@ final class TrustMaterial {
         }
     }
 
-    SSLContext sslContext() {
+    synchronized SSLContext sslContext() {
+        if (sslContext == null) {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[] {trustManager}, null);
+                sslContext = ctx;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
         return sslContext;
     }
 

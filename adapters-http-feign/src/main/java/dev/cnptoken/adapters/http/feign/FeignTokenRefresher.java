@@ -76,7 +76,7 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.connectTimeout())
-                .sslContext(settings.sslContext());
+                .sslContext(settings.clientSslContext());
         settings.proxy().ifPresent(p -> http.proxy(ProxySelector.of(p)));
         this.api = Feign.builder()
                 .client(new JdkHttpClientFeignClient(http.build(), settings.maxResponseBytes(), settings.callTimeout()))

@@ -578,6 +578,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             pool.setMaxTotal(size);
             pool.setMaxIdle(size);
             pool.setMinIdle(0);
+            // no pool MBean: registering one starts the platform MBean server, about 0.1 s of a
+            // one-shot command's start-up, and nothing reads it (metrics come from the engine)
+            pool.setJmxEnabled(false);
             pool.setBlockWhenExhausted(true);
             // wait for a free connection no longer than a command may take
             pool.setMaxWait(Duration.ofMillis(millis(socketTimeout, parsed.socketTimeout())));
