@@ -243,7 +243,7 @@ for l in $latencies; do
         par) line+=" $(ratio "cnp_all:$l:$c" "shell_par:$l:4") the speed of the 4-way parallel shell loop;" ;;
       esac
     done
-    [ -n "$shells" ] && echo "${line%;}"
+    if [ -n "$shells" ]; then echo "${line%;}"; fi
   done
 done
 first_c="${concurrencies%% *}"
