@@ -75,6 +75,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--rotate-refresh-tokens", description = "answer refreshes with a new refresh token")
     boolean rotate;
 
+    @Option(names = "--latency", defaultValue = "0s", paramLabel = "DURATION",
+            description = "hold back every answer this long, as if FortiCNP were that far away, e.g. 25ms (default: ${DEFAULT-VALUE})")
+    String latency;
+
     @Option(names = "--credential-file", defaultValue = "simulator-credential.txt", paramLabel = "FILE",
             description = "the accepted API credential; created with a random one if missing (default: ${DEFAULT-VALUE})")
     Path credentialFile;
@@ -107,6 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .accessTokenLifetime(Durations.parse(spec.commandLine(), "--access-lifetime", accessLifetime))
                 .refreshTokenLifetime(Durations.parse(spec.commandLine(), "--refresh-lifetime", refreshLifetime))
                 .rotateRefreshTokens(rotate)
+                .latency(Durations.parse(spec.commandLine(), "--latency", latency))
                 .credential(credential)
                 .adminAccess(adminAccess())
                 .roleId(roleId);
@@ -126,6 +131,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         try (StopSignal stop = new StopSignal("cnp-token-simulator-shutdown"); FortiCnpSimulator sim = b.start()) {
             root.io.out().println("FortiCNP simulator on " + sim.baseUrl());
+            if (!sim.latency().isZero()) {
+                root.io.out().println("every answer held back " + sim.latency().toMillis() + " ms");
+            }
             root.io.out().println("API credential in " + credentialFile.toAbsolutePath());
             sim.adminUrl().ifPresent(url -> root.io.out().println("admin API on " + url
                     + (sim.adminAccess() == FortiCnpSimulator.AdminAccess.ANY ? " (any client)" : " (loopback clients only)")));

@@ -107,6 +107,32 @@ class SimulateCommandTest {
         }
     }
 
+    @Test
+    void holdsBackEveryAnswerByTheLatencyOptionAndSaysSo() throws Exception {
+        Path credentialFile = tmp.resolve("credential.txt");
+        try (ChildCli sim = ChildCli.start(tmp, Map.of(), null,
+                "simulate", "--port", "0", "--latency", "25ms", "--credential-file", credentialFile.toString())) {
+            URI base = URI.create(awaitStdout(sim, Pattern.compile("FortiCNP simulator on (http://\\S+)")).group(1));
+            awaitStdout(sim, Pattern.compile("every answer held back 25 ms"));
+            String credential = Files.readString(credentialFile, StandardCharsets.UTF_8).strip();
+
+            HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/v1/auth/credentials/token"))
+                    .header("Authorization", "Basic " + credential)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void refusesALatencyThatIsNotADuration() {
+        try (ChildCli bad = ChildCli.start(tmp, Map.of(), null, "simulate", "--port", "0", "--latency", "soon")
+                .expectExit(2, TIMEOUT)) {
+            assertThat(bad.stderr()).contains("--latency: 'soon' is not a duration");
+        }
+    }
+
     private static HttpClient trusting(Path pem) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

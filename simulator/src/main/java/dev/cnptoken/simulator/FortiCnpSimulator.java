@@ -221,6 +221,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
     private final Duration accessLifetime;
     private final Duration refreshLifetime;
     private final boolean rotate;
+    /** How long every answer is held back, as if FortiCNP were that far away; zero on loopback. */
+    private final Duration latency;
     private final Set<String> credentials = ConcurrentHashMap.newKeySet();
     private final Map<String, RefreshRecord> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
@@ -246,6 +248,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         this.accessLifetime = b.accessLifetime;
         this.refreshLifetime = b.refreshLifetime;
         this.rotate = b.rotate;
+        this.latency = b.latency;
         b.credentials.forEach(c -> credentials.add(c.value()));
         for (Endpoint e : Endpoint.values()) {
             faults.put(e, new ArrayDeque<>());
@@ -272,6 +275,8 @@ public final class FortiCnpSimulator implements AutoCloseable {
             this.server = HttpServer.create(address, 64);
         }
         AtomicInteger threads = new AtomicInteger();
+        // Unbounded on purpose: a request held back by the latency or a delay fault sleeps on its
+        // own thread, so requests in flight at once are held back side by side, never in a queue.
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "forticnp-simulator-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -321,6 +326,11 @@ public final class FortiCnpSimulator implements AutoCloseable {
     /** Whether the server speaks HTTPS with the generated certificate ({@link #certificatePem()}). */
     public boolean isHttps() {
         return https;
+    }
+
+    /** How long every answer is held back ({@link Builder#latency}); zero unless configured. */
+    public Duration latency() {
+        return latency;
     }
 
     /** The clock the simulator reads. */
@@ -536,7 +546,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
 
     /**
      * The one hook every request passes: routes it, counts it, takes the endpoint's next fault,
-     * waits the fault's delay, answers a replacing fault itself, checks the method, and only then
+     * waits the latency plus the fault's delay, answers a replacing fault itself, checks the method, and only then
      * asks the endpoint's {@link EndpointHandler}. Then it logs the request and sends the answer.
      */
     private void handle(HttpExchange ex) {
@@ -557,9 +567,10 @@ public final class FortiCnpSimulator implements AutoCloseable {
                 Optional<FortiCnpFault> fault = nextFault(ep);
                 if (fault.isPresent()) {
                     faultNote = " " + fault.get();
-                    if (!fault.get().delay.isZero()) {
-                        Thread.sleep(fault.get().delay.toMillis());
-                    }
+                }
+                Duration holdBack = fault.map(f -> latency.plus(f.delay)).orElse(latency);
+                if (!holdBack.isZero()) {
+                    Thread.sleep(holdBack.toMillis());
                 }
                 if (fault.isPresent() && fault.get().kind == FortiCnpFault.Kind.ANSWER) {
                     FortiCnpFault f = fault.get();
@@ -844,6 +855,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         private Duration accessLifetime = DEFAULT_ACCESS_TOKEN_LIFETIME;
         private Duration refreshLifetime = DEFAULT_REFRESH_TOKEN_LIFETIME;
         private boolean rotate;
+        private Duration latency = Duration.ZERO;
         private boolean https;
         private int port;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -937,6 +949,20 @@ public final class FortiCnpSimulator implements AutoCloseable {
         /** The address to listen on; default the loopback address. */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address, "address == null");
+            return this;
+        }
+
+        /**
+         * Holds back every answer by {@code latency} (added to a fault's delay), as if FortiCNP were
+         * that far away: for benchmarks of I/O-bound work on loopback. Requests in flight at once
+         * wait side by side, each on its own server thread. Default zero.
+         */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency == null");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative, got " + latency);
+            }
+            this.latency = latency;
             return this;
         }
 

@@ -48,7 +48,7 @@ public final class AppConfig {
         this.sources = s;
         this.store = p.choice(Key.STORE, StoreKind.class, StoreKind.FILE);
         this.accounts = accounts(p);
-        this.concurrency = p.integer(Key.CONCURRENCY, 4, 1, 256);
+        this.concurrency = p.integer(Key.CONCURRENCY, 32, 1, 256);
         this.maxWait = p.duration(Key.MAX_WAIT, DEFAULT_MAX_WAIT, Duration.ZERO, MAX_MAX_WAIT);
         this.logFormat = p.choice(Key.LOG_FORMAT, LogFormat.class, LogFormat.TEXT);
         this.forticnp = FortiCnpConfig.from(p);
@@ -110,7 +110,10 @@ public final class AppConfig {
         return accounts;
     }
 
-    /** {@code rotate} and {@code run}: accounts refreshed at once. */
+    /**
+     * {@code rotate} and {@code run}: accounts refreshed at once; default 32, as a refresh mostly
+     * waits on FortiCNP (I/O-bound), and the Redis store's pool follows it.
+     */
     public int concurrency() {
         return concurrency;
     }

@@ -26,20 +26,26 @@ import redis.embedded.RedisServer;
 /**
  * Starts what {@code benchmarks/rotate/run.sh} measures against and keeps it running: a FortiCNP
  * simulator (plain HTTP) and an embedded redis-server 7.0.15, both on free loopback ports, then logs
- * in {@code --accounts} accounts ({@code bench-0001}, ...) through the library (Feign transport,
+ * in {@code --accounts} accounts ({@code bench-0001}, ...; five digits from 10,000 accounts on) through the library (Feign transport,
  * {@link RedisTokenStore}, {@link TokenEngine#login}), so the store holds exactly what {@code
  * cnp-token login} would have written.
  *
  * <p>Prints {@code KEY=value} lines on stdout ({@code BASE_URL}, {@code REDIS_PORT}, {@code
- * REDIS_URL}, {@code ACCOUNTS}, {@code SEED_MS}), then {@code READY}, and runs until its standard
+ * REDIS_URL}, {@code ACCOUNTS}, {@code FIRST_ACCOUNT}, {@code LATENCY_MS}, {@code SEED_MS}), then
+ * {@code READY}, and runs until its standard
  * input closes or it gets SIGTERM/SIGINT; then it stops the simulator and the redis-server. The
  * credential is random and never printed.
  *
- * <p>Options: {@code --accounts N} (default 1000), {@code --access-lifetime ISO-8601} (default
- * {@code PT30M}), {@code --credential-file FILE} (the API credential the simulator accepts, read from
- * this file instead of a random one, so a harness can also time {@code cnp-token login}).
+ * <p>Options: {@code --accounts N} (default 1000, at most 99,999), {@code --access-lifetime
+ * ISO-8601} (default {@code PT30M}), {@code --latency-ms N} (default 0: the simulator holds back
+ * every answer this long, as if FortiCNP were that far away), {@code --credential-file FILE} (the
+ * API credential the simulator accepts, read from this file instead of a random one, so a harness
+ * can also time {@code cnp-token login}).
  */
 public final class RotateBenchEnvironment {
+    /** Logins at once while seeding. */
+    private static final int SEED_THREADS = 32;
+
     private RotateBenchEnvironment() {}
 
     public static void main(String[] args) throws Exception {
@@ -48,17 +54,19 @@ public final class RotateBenchEnvironment {
         int accounts = 1000;
         Duration accessLifetime = Duration.ofMinutes(30);
         Path credentialFile = null;
+        Duration latency = Duration.ZERO;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--accounts" -> accounts = Integer.parseInt(value(args, ++i));
                 case "--access-lifetime" -> accessLifetime = Duration.parse(value(args, ++i));
                 case "--credential-file" -> credentialFile = Path.of(value(args, ++i));
+                case "--latency-ms" -> latency = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --accounts N, --access-lifetime PT30M, --credential-file FILE)");
+                        + " (options: --accounts N, --access-lifetime PT30M, --latency-ms N, --credential-file FILE)");
             }
         }
-        if (accounts < 1 || accounts > 9999) {
-            throw new IllegalArgumentException("--accounts must be 1..9999");
+        if (accounts < 1 || accounts > 99_999) {
+            throw new IllegalArgumentException("--accounts must be 1..99999");
         }
 
         ApiCredential credential = new ApiCredential(credentialFile == null
@@ -78,6 +86,7 @@ public final class RotateBenchEnvironment {
             simulator = FortiCnpSimulator.builder()
                     .credential(credential)
                     .accessTokenLifetime(accessLifetime)
+                    .latency(latency)
                     .start();
             FortiCnpSimulator sim = simulator;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sim, redis, redisDir), "rotate-bench-stop"));
@@ -90,6 +99,8 @@ public final class RotateBenchEnvironment {
             System.out.println("REDIS_PORT=" + redisPort);
             System.out.println("REDIS_URL=redis://127.0.0.1:" + redisPort);
             System.out.println("ACCOUNTS=" + accounts);
+            System.out.println("FIRST_ACCOUNT=" + accountName(1, accounts));
+            System.out.println("LATENCY_MS=" + latency.toMillis());
             System.out.println("SEED_MS=" + seedMillis);
             System.out.println("READY");
             System.out.flush();
@@ -108,13 +119,15 @@ public final class RotateBenchEnvironment {
     private static void seed(FortiCnpSimulator simulator, int redisPort, ApiCredential credential, int accounts)
             throws InterruptedException, ExecutionException {
         try (FeignTokenRefresher refresher = FeignTokenRefresher.builder().baseUrl(simulator.baseUrl()).build();
-                RedisTokenStore store = RedisTokenStore.builder().uri("redis://127.0.0.1:" + redisPort).build();
+                RedisTokenStore store = RedisTokenStore.builder().uri("redis://127.0.0.1:" + redisPort)
+                        .poolSize(SEED_THREADS).build();
                 TokenEngine engine = TokenEngine.builder().refresher(refresher).store(store).instanceId("rotate-bench-seed").build()) {
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            // as wide as the store's pool allows: with a latency, the logins mostly wait
+            ExecutorService pool = Executors.newFixedThreadPool(SEED_THREADS);
             try {
                 List<Future<?>> done = new ArrayList<>();
                 for (int i = 1; i <= accounts; i++) {
-                    AccountId id = AccountId.of(accountName(i));
+                    AccountId id = AccountId.of(accountName(i, accounts));
                     done.add(pool.submit(() -> engine.login(id, credential, false)));
                 }
                 for (Future<?> f : done) {
@@ -130,9 +143,12 @@ public final class RotateBenchEnvironment {
         }
     }
 
-    /** {@code bench-0001} ... {@code bench-9999}: fixed width, so sorted order is numeric order. */
-    static String accountName(int i) {
-        return String.format("bench-%04d", i);
+    /**
+     * {@code bench-0001} ... {@code bench-9999}, or {@code bench-00001} ... from 10,000 accounts on:
+     * fixed width within a run, so sorted order is numeric order.
+     */
+    static String accountName(int i, int accounts) {
+        return String.format(accounts > 9999 ? "bench-%05d" : "bench-%04d", i);
     }
 
     private static synchronized void stop(FortiCnpSimulator simulator, RedisServer redis, Path redisDir) {
