@@ -112,6 +112,20 @@ class FortiCnpRequestContextTest {
     }
 
     @Test
+    void fetchesTheContextOnceAcrossAThousandDataCalls() throws Exception {
+        TokenHandle tokens = start(b -> b);
+        FortiCnpHttpClient api = FortiCnpHttpClient.builder().httpClient(http).tokens(tokens).baseUrl(simulator.baseUrl())
+                .requestContext(context(tokens).build()).build();
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(api.send(findings(api), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(simulator.requestCount(Endpoint.FINDING_LIST)).isEqualTo(1_000);
+        assertThat(simulator.requestCount(Endpoint.RESOURCE_URL_MAP)).isEqualTo(1);
+    }
+
+    @Test
     void fetchesTheContextAgainAfterA403AndRetriesOnce() throws Exception {
         TokenHandle tokens = start(b -> b);
         FortiCnpRequestContext context = context(tokens).build();
