@@ -104,7 +104,7 @@ public final class TokenEngine implements AutoCloseable {
      */
     public TokenHandle handle(AccountId account) {
         Objects.requireNonNull(account, "account == null");
-        return new TokenHandle(this, account, slot(account));
+        return new TokenHandle(this, account, slot(account), coarse);
     }
 
     /**

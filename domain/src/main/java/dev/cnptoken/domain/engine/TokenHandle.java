@@ -15,11 +15,14 @@ public final class TokenHandle implements Supplier<AccessToken> {
     private final AccountId account;
     /** The account's slot, looked up once. */
     private final Slot slot;
+    /** The engine's coarse clock, or null: held here so the coarse hit path is one load shorter. */
+    private final CoarseClock coarse;
 
-    TokenHandle(TokenEngine engine, AccountId account, Slot slot) {
+    TokenHandle(TokenEngine engine, AccountId account, Slot slot, CoarseClock coarse) {
         this.engine = engine;
         this.account = account;
         this.slot = slot;
+        this.coarse = coarse;
     }
 
     /** The account this handle serves. */
@@ -34,7 +37,8 @@ public final class TokenHandle implements Supplier<AccessToken> {
      */
     @Override
     public AccessToken get() {
-        return engine.token(slot);
+        AccessToken hit = coarse == null ? null : slot.hit(coarse.millis());
+        return hit != null ? hit : engine.token(slot);
     }
 
     /**
