@@ -42,7 +42,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "api", mixinStandardHelpOptions = true, versionProvider = Version.class, description = {
-    "Sends one authenticated request to the FortiCNP API and prints the answer's body.",
+    "Sends one authenticated request to FortiCNP and prints the answer.",
     "",
     "The request goes to the configured base URL with the account's bearer token (refreshed first if "
         + "needed; after a 401 invalidated and sent once more with a new one) and, except for the resource "
