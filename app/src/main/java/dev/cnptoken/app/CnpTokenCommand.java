@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
             "Run 'cnp-token help COMMAND' (or 'cnp-token COMMAND --help') for its options and an example.",
             "",
             "Exit codes: 0 all fresh, 1 internal error (a bug), 2 usage, 3 bad configuration, 4 some failed "
-                + "transiently, 5 rejected (a human must renew the credential), 6 store unreachable or refused.",
+                + "transiently, 5 rejected (a human must renew the credential), 6 store unreachable or refused, 7 the API answered an error (api).",
             "",
             "Configuration: --config FILE, else CNP_CONFIG, else ./cnp-token.yaml, ~/.config/cnp-token/config.yaml, "
                 + "/etc/cnp-token/config.yaml; CNP_* environment variables override the file, flags override both.",
@@ -40,7 +40,7 @@ final class CnpTokenCommand implements Runnable {
      * every command it is given, a cost each short run would otherwise pay eight times.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(
-            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class,
+            DemoCommand.class, LoginCommand.class, RotateCommand.class, RunCommand.class, TokenCommand.class, ApiCommand.class,
             StatusCommand.class, DoctorCommand.class, SimulateCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -43,6 +43,6 @@ class SubcommandSelectionTest {
         assertThat(code).isZero();
         String usage = out.toString(StandardCharsets.UTF_8);
         List<String> names = CnpTokenCommand.SUBCOMMANDS.stream().map(c -> c.getAnnotation(Command.class).name()).toList();
-        assertThat(names).hasSize(10).allSatisfy(name -> assertThat(usage).contains("  " + name + " "));
+        assertThat(names).hasSize(11).allSatisfy(name -> assertThat(usage).contains("  " + name + " "));
     }
 }
