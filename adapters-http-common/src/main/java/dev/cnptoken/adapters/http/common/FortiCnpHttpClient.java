@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends requests to the FortiCNP API through a JDK {@link HttpClient} with {@code Authorization:
@@ -53,6 +55,17 @@ public final class FortiCnpHttpClient {
         this.baseUrl = b.baseUrl;
         this.context = b.context;
         this.origin = FortiCnpOrigin.of(b.baseUrl);
+    }
+
+    /**
+     * TLS that trusts exactly the PEM certificates in {@code pemFile} (a TLS-inspecting proxy's CA, say),
+     * read as the refreshers' {@code caCertificateFile} reads them: for the {@link HttpClient} handed to
+     * {@link Builder#httpClient}.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public static SSLContext trusting(Path pemFile) {
+        return TrustMaterial.ofPemFile(pemFile).sslContext();
     }
 
     public static Builder builder() {
