@@ -20,9 +20,6 @@ import feign.Client;
 import feign.Feign;
 import feign.RequestLine;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -99,7 +96,7 @@ class ApiCallsOverRedisTest {
 
     /** Two instances made by {@code instance} (from the Redis port and the credential), 16 threads each. */
     private void assertOneRefreshAfterARevocation(InstanceFactory instance) throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         Path dir = Files.createTempDirectory("cnp-api-redis");
         redis = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("dir " + dir)
                 .setting("save \"\"").setting("appendonly no").build();
@@ -195,12 +192,4 @@ class ApiCallsOverRedisTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -6,12 +6,10 @@ import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.simulator.FortiCnpSimulator;
 import dev.cnptoken.testkit.Sentinels;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +96,7 @@ class DaemonStartupTest {
     void aDaemonStartedWhileRedisIsDownServesTheConfiguredAndTheStoredAccountSoonAfterRedisReturns() throws Exception {
         ApiCredential credential = Sentinels.credential();
         sim = FortiCnpSimulator.builder().port(0).credential(credential).start();
-        int redisPort = freePort();
+        int redisPort = Loopback.freePort();
         Path redisDir = Files.createDirectories(tmp.resolve("redis"));
         String redisUrl = "redis://127.0.0.1:" + redisPort;
         Map<String, String> env = new LinkedHashMap<>();
@@ -132,7 +130,7 @@ class DaemonStartupTest {
         long deadline = System.nanoTime() + BACK_IN_SERVICE.toNanos();
         Optional<HttpResponse<String>> health = Optional.empty();
         while (System.nanoTime() < deadline) {
-            health = get(http, base.resolve("/healthz"));
+            health = Loopback.get(http, base.resolve("/healthz"));
             if (health.filter(h -> h.statusCode() == 200 && h.body().contains("\"configured\":{\"valid\":true")
                     && h.body().contains("\"stored\":{\"valid\":true")).isPresent()) {
                 break;
@@ -167,24 +165,5 @@ class DaemonStartupTest {
         redis.start();
     }
 
-    private static Optional<HttpResponse<String>> get(HttpClient http, URI uri) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -12,12 +12,8 @@ import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
 import dev.cnptoken.simulator.FortiCnpSimulator.RecordedRequest;
 import dev.cnptoken.testkit.Sentinels;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +81,7 @@ class TwoDaemonsTest {
 
     @Test
     void twoDaemonsShareOneRedisRefreshEachDueTokenOnceAndStopCleanlyOnSigterm() throws Exception {
-        int redisPort = freePort();
+        int redisPort = Loopback.freePort();
         redis = RedisServer.builder().port(redisPort)
                 .setting("bind 127.0.0.1")
                 .setting("dir " + tmp)
@@ -257,23 +253,7 @@ class TwoDaemonsTest {
     }
 
     private Optional<HttpResponse<String>> get(URI base, String path) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Loopback.get(http, base.resolve(path));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
