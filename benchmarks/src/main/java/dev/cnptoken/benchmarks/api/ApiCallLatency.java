@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Random;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -35,8 +36,8 @@ import okhttp3.Response;
  * Client.Default}). Their token comes from a {@link TokenEngine} over an {@link InMemoryTokenStore}
  * with a real refresher against the simulator; the access token lives an hour, so after the first
  * login only the call path is measured. The hand-set twins send the token the engine handed out.
- * Each round runs the six variants once, starting at a different one each round; a warm-up of the
- * same length comes first. Not a JMH benchmark: plain {@code System.nanoTime()} around each call.
+ * Each round runs the six variants once, in a new random order each round (so each variant follows
+ * every other equally often); a warm-up of the same length comes first. Not a JMH benchmark: plain {@code System.nanoTime()} around each call.
  *
  * <p>Run: {@code java -Dsun.net.httpserver.nodelay=true -cp benchmarks/target/benchmarks.jar
  * dev.cnptoken.benchmarks.api.ApiCallLatency [samples per variant, default 10000]}
@@ -100,10 +101,12 @@ public final class ApiCallLatency {
                 feignHandSet::map,
             };
             long[][] samples = new long[calls.length][n];
+            int[] order = {0, 1, 2, 3, 4, 5};
+            Random shuffle = new Random(20261201L);
             for (int pass = 0; pass < 2; pass++) { // the first pass is the warm-up
                 for (int i = 0; i < n; i++) {
-                    for (int k = 0; k < calls.length; k++) {
-                        int v = (i + k) % calls.length;
+                    shuffle(order, shuffle);
+                    for (int v : order) {
                         long t = System.nanoTime();
                         calls[v].run();
                         samples[v][i] = System.nanoTime() - t;
@@ -111,6 +114,20 @@ public final class ApiCallLatency {
                 }
             }
             print(samples, n);
+        }
+    }
+
+    /**
+     * A new random order for the next round (Fisher-Yates), so that every variant follows every other
+     * equally often: a call right after another client's call pays for that client's leftover work
+     * (the JDK client's selector thread, OkHttp's pool), which a fixed order charges to one variant.
+     */
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
         }
     }
 

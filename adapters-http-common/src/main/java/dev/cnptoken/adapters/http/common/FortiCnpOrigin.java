@@ -1,6 +1,8 @@
 package dev.cnptoken.adapters.http.common;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,7 +15,7 @@ import java.util.Objects;
 public final class FortiCnpOrigin {
     /** The scheme of the base URL, lower case. */
     private final String scheme;
-    /** The host of the base URL, lower case. */
+    /** The host of the base URL, lower case; an IPv6 address without its brackets. */
     private final String host;
     /** The port of the base URL, the scheme's default filled in. */
     private final int port;
@@ -38,16 +40,28 @@ public final class FortiCnpOrigin {
         if (baseUrl.getHost() == null) {
             throw new IllegalArgumentException("the FortiCNP base URL has no host");
         }
-        return new FortiCnpOrigin(scheme, baseUrl.getHost().toLowerCase(Locale.ROOT), portOf(scheme, baseUrl.getPort()));
+        return new FortiCnpOrigin(scheme, bare(baseUrl.getHost()).toLowerCase(Locale.ROOT),
+                portOf(scheme, baseUrl.getPort()));
     }
 
     /** Whether a request to {@code url} may carry the token: same scheme, host and port. */
     public boolean matches(URI url) {
-        if (url == null || url.getScheme() == null || url.getHost() == null) {
+        return url != null && matches(url.getScheme(), url.getHost(), url.getPort());
+    }
+
+    /**
+     * Whether a request to this scheme, host and port may carry the token: the form for HTTP clients
+     * whose URL type is not {@link URI} (OkHttp's {@code HttpUrl}), with no conversion per request.
+     *
+     * @param host a host name, IPv4 address or IPv6 address, with or without brackets, any case
+     * @param port the port, or -1 for the scheme's default
+     */
+    public boolean matches(String scheme, String host, int port) {
+        if (scheme == null || host == null) {
             return false;
         }
-        String s = url.getScheme().toLowerCase(Locale.ROOT);
-        return s.equals(scheme) && url.getHost().toLowerCase(Locale.ROOT).equals(host) && portOf(s, url.getPort()) == port;
+        return scheme.equalsIgnoreCase(this.scheme) && bare(host).equalsIgnoreCase(this.host)
+                && portOf(this.scheme, port) == this.port;
     }
 
     /**
@@ -57,24 +71,60 @@ public final class FortiCnpOrigin {
      *     which may hold anything) and the allowed one
      */
     public void check(URI url) {
-        if (!matches(url)) {
-            throw new IllegalArgumentException("refused to send the FortiCNP token to " + originOf(url)
+        if (url == null) {
+            check(null, null, -1);
+        } else {
+            check(url.getScheme(), url.getHost(), url.getPort());
+        }
+    }
+
+    /**
+     * Refuses a request to this scheme, host and port unless it {@link #matches(String, String, int)
+     * matches}: the token is not sent.
+     *
+     * @throws IllegalArgumentException naming only the refused origin and the allowed one
+     */
+    public void check(String scheme, String host, int port) {
+        if (!matches(scheme, host, port)) {
+            throw new IllegalArgumentException("refused to send the FortiCNP token to " + originOf(scheme, host, port)
                     + ": only requests to " + this + " carry it");
         }
     }
 
-    /** {@code scheme://host:port}. */
+    /** {@code scheme://host:port}, an IPv6 address in brackets. */
     @Override
     public String toString() {
-        return scheme + "://" + host + ":" + port;
+        return origin(scheme, host, port);
     }
 
-    private static String originOf(URI url) {
-        if (url == null || url.getScheme() == null || url.getHost() == null) {
+    private static String originOf(String scheme, String host, int port) {
+        if (scheme == null || host == null) {
             return "a URL without a scheme or host";
         }
-        String s = url.getScheme().toLowerCase(Locale.ROOT);
-        return s + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + portOf(s, url.getPort());
+        String s = scheme.toLowerCase(Locale.ROOT);
+        return origin(s, bare(host).toLowerCase(Locale.ROOT), portOf(s, port));
+    }
+
+    private static String origin(String scheme, String host, int port) {
+        return scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * The host as compared: an IPv6 literal without its brackets ({@link URI} keeps them, OkHttp drops
+     * them) and in one spelling ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one address); a name or
+     * IPv4 address as it is.
+     */
+    private static String bare(String host) {
+        String h = host.length() > 1 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']'
+                ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') < 0) {
+            return h;
+        }
+        try {
+            return InetAddress.getByName(h).getHostAddress(); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            return h; // not an IPv6 literal after all; compared as written
+        }
     }
 
     private static int portOf(String scheme, int port) {

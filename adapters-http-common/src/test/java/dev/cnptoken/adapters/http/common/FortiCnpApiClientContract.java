@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -246,6 +247,26 @@ public abstract class FortiCnpApiClientContract {
             other.stop(0);
         }
         assertThat(authorizations).isEmpty();
+    }
+
+    @Test
+    void anIpv6BaseUrlCarriesTheToken() throws Exception {
+        FortiCnpSimulator v6;
+        try {
+            v6 = FortiCnpSimulator.builder().credential(credential).bindAddress(InetAddress.getByName("::1")).start();
+        } catch (RuntimeException e) {
+            Assumptions.abort("no IPv6 loopback here: " + e);
+            return;
+        }
+        simulator.close();
+        simulator = v6;
+        assertThat(simulator.baseUrl().getHost()).startsWith("[").contains(":"); // an IPv6 literal
+
+        Api api = warmApi(engine(new InMemoryTokenStore(), EngineSettings.defaults()));
+        simulator.revokeAllAccessTokens();
+
+        assertThat(api.get(url(RESOURCE_MAP))).isEqualTo(200); // the same origin after the retry, too
+        assertThat(calls(Endpoint.REFRESH)).isEqualTo(1);
     }
 
     /** {@code e} and its causes. */

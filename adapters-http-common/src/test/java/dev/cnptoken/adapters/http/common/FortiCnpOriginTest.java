@@ -34,6 +34,35 @@ class FortiCnpOriginTest {
     }
 
     @Test
+    void theSchemeHostPortFormAgreesWithTheUriForm() {
+        assertThat(origin.matches("https", "www.forticnp.com", 443)).isTrue();
+        assertThat(origin.matches("HTTPS", "WWW.FortiCNP.com", -1)).isTrue();
+        assertThat(origin.matches("https", "www.forticnp.com", 8443)).isFalse();
+        assertThat(origin.matches("http", "www.forticnp.com", 443)).isFalse();
+        assertThat(origin.matches("https", "eu.forticnp.com", 443)).isFalse();
+        assertThat(origin.matches(null, "www.forticnp.com", 443)).isFalse();
+        assertThat(origin.matches("https", null, 443)).isFalse();
+        assertThatThrownBy(() -> origin.check("https", "evil.example", -1))
+                .hasMessage("refused to send the FortiCNP token to https://evil.example:443:"
+                        + " only requests to https://www.forticnp.com:443 carry it");
+    }
+
+    @Test
+    void anIpv6HostMatchesWithOrWithoutBrackets() {
+        FortiCnpOrigin v6 = FortiCnpOrigin.of(URI.create("http://[::1]:8080/"));
+        assertThat(v6.matches(URI.create("http://[::1]:8080/api/v1/resourceURLMap"))).isTrue();
+        assertThat(v6.matches("http", "::1", 8080)).isTrue(); // OkHttp's HttpUrl.host()
+        assertThat(v6.matches("http", "[::1]", 8080)).isTrue();
+        assertThat(v6.matches("http", "0:0:0:0:0:0:0:1", 8080)).isTrue(); // another spelling of one address
+        assertThat(FortiCnpOrigin.of(URI.create("http://[0:0:0:0:0:0:0:1]:8080")).matches("http", "::1", 8080)).isTrue();
+        assertThat(v6.matches("http", "::2", 8080)).isFalse();
+        assertThat(v6).hasToString("http://[0:0:0:0:0:0:0:1]:8080");
+        assertThatThrownBy(() -> v6.check("http", "::2", 8080))
+                .hasMessage("refused to send the FortiCNP token to http://[0:0:0:0:0:0:0:2]:8080:"
+                        + " only requests to http://[0:0:0:0:0:0:0:1]:8080 carry it");
+    }
+
+    @Test
     void needsAnAbsoluteHttpBaseUrl() {
         assertThatThrownBy(() -> FortiCnpOrigin.of(URI.create("/relative"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FortiCnpOrigin.of(URI.create("ftp://www.forticnp.com"))).isInstanceOf(IllegalArgumentException.class);

@@ -8,6 +8,7 @@ import dev.cnptoken.domain.engine.TokenHandle;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -77,7 +78,8 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
-        origin.check(request.url().uri());
+        HttpUrl url = request.url();
+        origin.check(url.scheme(), url.host(), url.port()); // HttpUrl.uri() would re-encode the URL every call
         AccessToken token = token(null);
         FortiCnpRequestContext.Context headers = context(null);
         Response first = chain.proceed(prepared(request, token, headers));
