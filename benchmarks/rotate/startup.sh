@@ -111,7 +111,8 @@ export CNP_BASE_URL="$base_url" CNP_CREDENTIAL_FILE="$work/credential"
 export CNP_CDS_DIR="$work/cds"
 # No user configuration file: HOME is the work directory.
 export HOME="$work"
-mkdir -p "$work/files"
+# made as the file store makes its directory (0700): a wider one gets a warning at every run
+mkdir -m 700 "$work/files"
 
 # One command line per variant: "<store> <arguments...>"
 declare -A args=(
