@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -53,6 +54,12 @@ public final class MicrometerTokenMetrics implements TokenEventListener, MeterBi
     public static final String SERVING_STALE = "cnp_token_serving_stale";
     /** Leases taken over from an instance that died. */
     public static final String LEASE_TAKEOVERS = "cnp_token_lease_takeovers_total";
+    /**
+     * Counter {@code cnp_token_invalidations_total{account,result}}: tokens the FortiCNP API refused
+     * ({@link TokenEngine#invalidate}), by what the engine did ({@code already_replaced}, {@code
+     * adopted}, {@code refreshed}, {@code logged_in}, {@code backing_off}, {@code failed}).
+     */
+    public static final String INVALIDATIONS = "cnp_token_invalidations_total";
 
     /** One account whose gauges read this engine. */
     private record Watched(TokenEngine engine, AccountId account) {}
@@ -146,6 +153,10 @@ public final class MicrometerTokenMetrics implements TokenEventListener, MeterBi
         } else if (event instanceof TokenEvent.Failed e) {
             Counter.builder(FAILURES).tag("account", account).tag("kind", e.failure().kind())
                     .description("Failed refresh cycles by failure class").register(registry).increment();
+        } else if (event instanceof TokenEvent.Invalidated e) {
+            Counter.builder(INVALIDATIONS).tag("account", account)
+                    .tag("result", e.result().name().toLowerCase(Locale.ROOT))
+                    .description("Tokens the FortiCNP API refused, by what the engine did").register(registry).increment();
         } else if (event instanceof TokenEvent.LeaseTakenOver) {
             Counter.builder(LEASE_TAKEOVERS).tag("account", account)
                     .description("Leases taken over from an instance that died").register(registry).increment();

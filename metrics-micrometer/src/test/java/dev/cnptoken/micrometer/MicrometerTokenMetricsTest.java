@@ -81,7 +81,9 @@ class MicrometerTokenMetricsTest {
         metrics.onEvent(new TokenEvent.Failed(acme, unavailable, 1, Duration.ofSeconds(5), true));
         metrics.onEvent(new TokenEvent.LeaseTakenOver(globex, "instance-2", NOW));
         metrics.onEvent(new TokenEvent.ServingStale(acme, NOW.plus(LIFETIME)));
+        metrics.onEvent(new TokenEvent.Invalidated(acme, TokenEvent.Invalidated.Result.BACKING_OFF));
 
+        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "backing_off")).isEqualTo(1);
         assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "logged_in")).isEqualTo(1);
         assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "refreshed")).isEqualTo(2);
         assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "globex", "result", "adopted")).isEqualTo(1);
@@ -100,13 +102,16 @@ class MicrometerTokenMetricsTest {
         TokenEngine engine = engine(metrics);
         metrics.watch(engine, List.of(acme));
 
-        engine.currentToken(acme);
-        engine.refresh(acme, true);
+        AccessToken first = engine.currentToken(acme);
+        engine.invalidate(acme, first); // the API refused it: refreshed at once
+        engine.invalidate(acme, first); // a second caller with the same refused token: already replaced
         refresher.failNext = true;
         engine.refresh(acme, true);
 
         assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "logged_in")).isEqualTo(1);
         assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "refreshed")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "refreshed")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "already_replaced")).isEqualTo(1);
         assertThat(counter(MicrometerTokenMetrics.FAILURES, "account", "acme", "kind", "unavailable")).isEqualTo(1);
         assertThat(registry.get(MicrometerTokenMetrics.SERVING_STALE).tag("account", "acme").gauge().value())
                 .isEqualTo(engine.health(acme).servingStale() ? 1 : 0);
@@ -140,8 +145,9 @@ class MicrometerTokenMetricsTest {
         TokenEngine engine = engine(metrics);
         metrics.watch(engine, List.of(acme));
 
-        engine.currentToken(acme);
-        engine.refresh(acme, true);
+        AccessToken first = engine.currentToken(acme);
+        engine.invalidate(acme, first); // the API refused it: refreshed at once
+        engine.invalidate(acme, first); // a second caller with the same refused token: already replaced
         refresher.failNext = true;
         engine.refresh(acme, true);
 
