@@ -19,12 +19,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * oversized answer is never held whole), it returns only with the body complete (no stream handed
  * across threads, which costs latency), and it bounds the whole exchange by a deadline: the JDK's
  * request timeout ends only the wait for the headers, so a server trickling its body would hold the
- * call for ever. When the deadline passes, the exchange is cancelled (body subscription and
- * request) and {@link DeadlineExceeded} is thrown. The read timeout is Feign's per-request option;
+ * call for ever. When the deadline passes, the calling thread is interrupted, the exchange cancelled
+ * (body subscription and request) and {@link DeadlineExceeded} is thrown. The read timeout is Feign's per-request option;
  * connect timeout, TLS trust, proxy and redirect policy belong to the {@link HttpClient}.
  */
 final class JdkHttpClientFeignClient implements Client {
@@ -93,50 +93,113 @@ final class JdkHttpClientFeignClient implements Client {
      * Sends {@code request} and waits for the whole answer until the deadline; what {@link
      * HttpClient#send} does, with a bound on the body too.
      */
+    /**
+     * Sends with the blocking {@link HttpClient#send}, on the calling thread, and interrupts that
+     * thread when the deadline passes ({@code send} then cancels the exchange). Not {@code sendAsync}:
+     * it hands every answer to the default {@code CompletableFuture} executor, which on a machine
+     * with fewer than three CPUs (a small container) starts a new thread per answer, and it runs the
+     * exchange on the client's worker threads instead of inline; together they cost a bulk {@code
+     * rotate} about a third of its CPU.
+     */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
         AtomicReference<CappedBody> body = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> {
-            CappedBody b = new CappedBody(cap);
-            body.set(b);
-            return b;
-        });
+        Watch watch = Watch.start(deadline);
+        HttpResponse<byte[]> response;
         try {
-            return pending.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            cancel(pending, body.get());
-            DeadlineExceeded io = new DeadlineExceeded();
-            io.initCause(e);
-            throw io;
+            response = http.send(request, info -> {
+                CappedBody b = new CappedBody(cap);
+                body.set(b);
+                return b;
+            });
         } catch (InterruptedException e) {
-            cancel(pending, body.get());
+            CappedBody b = body.get();
+            if (b != null) {
+                b.abort();
+            }
+            if (watch.end()) {
+                DeadlineExceeded io = new DeadlineExceeded();
+                io.initCause(e);
+                throw io;
+            }
             Thread.currentThread().interrupt();
             InterruptedIOException io = new InterruptedIOException("interrupted while waiting for the answer");
             io.initCause(e);
             throw io;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
+        } catch (IOException | RuntimeException e) {
+            watch.end();
+            throw e;
+        }
+        watch.end(); // a deadline that passed after the answer was complete leaves the answer standing
+        return response;
+    }
+
+    /**
+     * Interrupts the calling thread when a deadline passes, unless {@link #end} came first. The
+     * interrupt is this watch's own: {@link #end} waits until it has been delivered and clears it,
+     * so it never leaks into the caller's next blocking call.
+     */
+    static final class Watch implements Runnable {
+        private static final int RUNNING = 0;
+        private static final int FIRING = 1;
+        private static final int FIRED = 2;
+        private static final int ENDED = 3;
+
+        private final Thread caller = Thread.currentThread();
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private volatile ScheduledFuture<?> timer;
+
+        private Watch() {}
+
+        static Watch start(Duration deadline) {
+            Watch w = new Watch();
+            w.timer = Timer.INSTANCE.schedule(w, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            return w;
+        }
+
+        @Override
+        public void run() {
+            if (state.compareAndSet(RUNNING, FIRING)) {
+                caller.interrupt();
+                state.set(FIRED);
             }
-            if (cause instanceof IOException io) {
-                throw io;
+        }
+
+        /** Stops watching; true when the deadline had passed (its interrupt is then cleared). */
+        boolean end() {
+            if (state.compareAndSet(RUNNING, ENDED)) {
+                ScheduledFuture<?> t = timer;
+                if (t != null) {
+                    t.cancel(false);
+                }
+                return false;
             }
-            if (cause instanceof RuntimeException re) {
-                throw re;
+            while (state.get() == FIRING) {
+                Thread.onSpinWait();
             }
-            throw new IOException("the HTTP client failed (" + cause.getClass().getSimpleName() + ")", cause);
+            if (state.get() == FIRED) {
+                Thread.interrupted();
+                state.set(ENDED);
+                return true;
+            }
+            return false; // ended before
         }
     }
 
-    /** Stops a pending exchange: the body subscription (closing the connection) and the request. */
-    private static void cancel(CompletableFuture<?> pending, CappedBody body) {
-        if (body != null) {
-            body.abort();
+    /** One daemon thread for every client's deadlines; cancelled deadlines leave its queue at once. */
+    private static final class Timer {
+        static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "cnp-token-call-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
         }
-        pending.cancel(true);
     }
 
-    /** Collects up to {@code cap + 1} bytes, then cancels the rest of the body. */
     static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final int cap;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
