@@ -271,7 +271,14 @@ final class FileCodec {
             }
             case JsonTokenId.ID_STRING -> in.getText();
             case JsonTokenId.ID_NUMBER_INT -> in.getBigIntegerValue();
-            case JsonTokenId.ID_NUMBER_FLOAT -> in.getDecimalValue();
+            case JsonTokenId.ID_NUMBER_FLOAT -> {
+                try {
+                    yield in.getDecimalValue();
+                } catch (NumberFormatException e) {
+                    // an exponent beyond BigDecimal's (1e99999999999); Jackson's message quotes the number
+                    throw new JsonParseException(in, "number out of range", in.currentTokenLocation());
+                }
+            }
             case JsonTokenId.ID_TRUE -> Boolean.TRUE;
             case JsonTokenId.ID_FALSE -> Boolean.FALSE;
             case JsonTokenId.ID_NULL -> null;

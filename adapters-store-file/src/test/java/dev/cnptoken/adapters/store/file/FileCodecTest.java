@@ -283,6 +283,18 @@ class FileCodecTest {
     }
 
     @Test
+    void refusesANumberBigDecimalCannotHoldByItsPositionNotItsText() {
+        // a NumberFormatException quoting the number escaped the databind-based codec
+        for (String number : new String[] {"1e99999999999", "-1.5E-99999999999"}) {
+            String document = refresh(",\"lease\":{\"owner\":\"o\",\"until\":" + number + "}");
+
+            assertThatThrownBy(() -> FileCodec.decode(ACME, document.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(BadDocument.class)
+                    .hasMessage("is not a valid JSON document (at line 1, column " + (document.indexOf(number) + 1) + ")");
+        }
+    }
+
+    @Test
     void refusesBytesThatAreNotUtf8AndAnEmptyDocument() {
         assertThatThrownBy(() -> FileCodec.decode(ACME, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}))
                 .isInstanceOf(BadDocument.class).hasMessage("is not UTF-8 text");
