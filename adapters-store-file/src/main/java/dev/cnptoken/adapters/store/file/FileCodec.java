@@ -1,18 +1,18 @@
 package dev.cnptoken.adapters.store.file;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonTokenId;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
@@ -20,12 +20,18 @@ import dev.cnptoken.domain.FailureNote;
 import dev.cnptoken.domain.Lease;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.domain.TokenState;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,10 +40,11 @@ import java.util.Optional;
  * described in {@code docs/store-file.md}. Encoding never fails; decoding reports every problem as a
  * {@link BadDocument} whose message names the field, never a value.
  *
- * <p>Through Jackson, read strictly, since a damaged or hostile file must be reported as such and
- * not half-understood: duplicate keys, trailing content, comments and other extensions are errors;
- * numbers are exact (a version or an instant never passes through a {@code double}); nesting, string,
- * number and document sizes are capped.
+ * <p>Through Jackson's streaming parser and generator ({@code jackson-core} only: an {@code ObjectMapper}
+ * would load some 450 classes for a few hundred bytes), read strictly, since a damaged or hostile file
+ * must be reported as such and not half-understood: duplicate keys, trailing content, comments and
+ * other extensions are errors; numbers are exact (a version or an instant never passes through a
+ * {@code double}); nesting, string, number and document sizes are capped.
  */
 final class FileCodec {
     static final int SCHEMA_VERSION = 1;
@@ -52,22 +59,17 @@ final class FileCodec {
             .maxTokenCount(10_000)
             .build();
 
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(LIMITS)
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+    /** Duplicate keys (escaped spellings too) refused by the parser; no source text in error locations. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(LIMITS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
-    private static final ObjectReader READER = MAPPER.readerFor(JsonNode.class);
-
     /** Two-space indentation, {@code "name": value}, one entry a line: the layout the documentation shows. */
-    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter(
+    private static final DefaultPrettyPrinter LAYOUT = new DefaultPrettyPrinter(
                     Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
 
     private FileCodec() {}
 
@@ -108,10 +110,46 @@ final class FileCodec {
         doc.put("access", access);
         doc.put("refresh", refresh);
         try {
-            return (WRITER.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
+            return json(doc, LAYOUT);
+        } catch (IOException e) {
             // strings, longs, maps and nulls only: Jackson cannot fail on them
             throw new IllegalStateException("cannot write a document: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * {@code document} (maps, strings, integers and nulls) laid out by a fresh copy of {@code layout},
+     * then a newline, in UTF-8. Generated as text, then encoded, as the bytes always were: Jackson's
+     * byte generator would write a character beyond U+FFFF as an escaped surrogate pair instead of its
+     * four UTF-8 bytes.
+     */
+    static byte[] json(Map<String, ?> document, DefaultPrettyPrinter layout) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = FACTORY.createGenerator(text)) {
+            out.setPrettyPrinter(layout.createInstance());
+            write(out, document);
+        }
+        return text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonGenerator out, Object value) throws IOException {
+        if (value instanceof Map<?, ?> map) {
+            out.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                out.writeFieldName((String) entry.getKey());
+                write(out, entry.getValue());
+            }
+            out.writeEndObject();
+        } else if (value instanceof String string) {
+            out.writeString(string);
+        } else if (value instanceof Long number) {
+            out.writeNumber(number);
+        } else if (value instanceof Integer number) {
+            out.writeNumber(number);
+        } else if (value == null) {
+            out.writeNull();
+        } else {
+            throw new IllegalArgumentException("cannot write a " + value.getClass().getSimpleName());
         }
     }
 
@@ -135,18 +173,31 @@ final class FileCodec {
         } catch (CharacterCodingException e) {
             throw new BadDocument("is not UTF-8 text");
         }
-        JsonNode doc;
-        try {
-            doc = READER.readValue(text);
+        Object root;
+        try (JsonParser in = FACTORY.createParser(text)) {
+            if (in.nextToken() == null) {
+                throw new JsonParseException(in, "no content", in.currentTokenLocation());
+            }
+            root = tree(in);
+            // exactly one value (databind's FAIL_ON_TRAILING_TOKENS, by hand); duplicate keys are the
+            // parser's own error (STRICT_DUPLICATE_DETECTION)
+            if (in.nextToken() != null) {
+                throw new JsonParseException(in, "trailing content", in.currentTokenLocation());
+            }
         } catch (JsonProcessingException e) {
             // Jackson's messages can quote the offending token; only its position is kept
             JsonLocation at = e.getLocation();
             throw new BadDocument("is not a valid JSON document (" + (at == null ? e.getClass().getSimpleName()
                     : "at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")");
+        } catch (IOException e) {
+            // not from a String source; kept for the checked signature
+            throw new BadDocument("is not a valid JSON document (" + e.getClass().getSimpleName() + ")");
         }
-        if (doc == null || !doc.isObject()) {
+        if (!(root instanceof Map<?, ?>)) {
             throw new BadDocument("is not a valid JSON document (expected a JSON object)");
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) root;
         long schema = number(doc, "schema_version", "");
         if (schema != SCHEMA_VERSION) {
             throw new BadDocument("has schema_version " + schema + ", this version of cnp-token reads "
@@ -160,8 +211,8 @@ final class FileCodec {
         if (version <= 0) {
             throw new BadDocument("has version " + version + ", expected a positive number");
         }
-        JsonNode access = object(doc, "access", "");
-        JsonNode refresh = object(doc, "refresh", "");
+        Map<String, Object> access = object(doc, "access", "");
+        Map<String, Object> refresh = object(doc, "refresh", "");
         try {
             Optional<Lease> lease = optionalObject(refresh, "lease", "refresh.")
                     .map(l -> new Lease(uncheckedString(l, "owner", "refresh.lease."),
@@ -194,6 +245,48 @@ final class FileCodec {
         }
     }
 
+    /**
+     * The value at the parser's current token, read to its end: objects as {@link LinkedHashMap}
+     * (duplicate keys are the parser's error), arrays as {@link ArrayList}, integers as {@link
+     * BigInteger}, other numbers as {@link BigDecimal}, strings, booleans and {@code null}. The
+     * parser's depth cap bounds the recursion.
+     */
+    private static Object tree(JsonParser in) throws IOException {
+        return switch (in.currentTokenId()) {
+            case JsonTokenId.ID_START_OBJECT -> {
+                Map<String, Object> members = new LinkedHashMap<>();
+                while (in.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = in.currentName();
+                    in.nextToken();
+                    members.put(name, tree(in));
+                }
+                yield members;
+            }
+            case JsonTokenId.ID_START_ARRAY -> {
+                List<Object> items = new ArrayList<>();
+                while (in.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(tree(in));
+                }
+                yield items;
+            }
+            case JsonTokenId.ID_STRING -> in.getText();
+            case JsonTokenId.ID_NUMBER_INT -> in.getBigIntegerValue();
+            case JsonTokenId.ID_NUMBER_FLOAT -> {
+                try {
+                    yield in.getDecimalValue();
+                } catch (NumberFormatException e) {
+                    // an exponent beyond BigDecimal's (1e99999999999); Jackson's message quotes the number
+                    throw new JsonParseException(in, "number out of range", in.currentTokenLocation());
+                }
+            }
+            case JsonTokenId.ID_TRUE -> Boolean.TRUE;
+            case JsonTokenId.ID_FALSE -> Boolean.FALSE;
+            case JsonTokenId.ID_NULL -> null;
+            // the parser ends every structure it starts, or throws: not reached
+            default -> throw new JsonParseException(in, "unexpected token", in.currentTokenLocation());
+        };
+    }
+
     private interface FieldBuilder<T> {
         T get() throws BadDocument;
     }
@@ -208,35 +301,37 @@ final class FileCodec {
         }
     }
 
-    private static JsonNode field(JsonNode object, String key, String prefix) throws BadDocument {
-        JsonNode value = object.get(key);
-        if (value == null || value.isNull()) {
+    private static Object field(Map<String, Object> object, String key, String prefix) throws BadDocument {
+        Object value = object.get(key);
+        if (value == null) {
             throw new BadDocument("lacks the field " + prefix + key);
         }
         return value;
     }
 
-    private static String string(JsonNode object, String key, String prefix) throws BadDocument {
-        JsonNode value = field(object, key, prefix);
-        if (value.isTextual()) {
-            return value.textValue();
+    private static String string(Map<String, Object> object, String key, String prefix) throws BadDocument {
+        if (field(object, key, prefix) instanceof String value) {
+            return value;
         }
         throw new BadDocument("has a field " + prefix + key + " that is not a string");
     }
 
-    private static long number(JsonNode object, String key, String prefix) throws BadDocument {
-        JsonNode value = field(object, key, prefix);
-        if (value.isNumber()) {
-            try {
-                return value.decimalValue().longValueExact();
-            } catch (ArithmeticException e) {
-                throw new BadDocument("has a field " + prefix + key + " that is not a whole number in range");
+    private static long number(Map<String, Object> object, String key, String prefix) throws BadDocument {
+        Object value = field(object, key, prefix);
+        try {
+            if (value instanceof BigInteger whole) {
+                return whole.longValueExact();
             }
+            if (value instanceof BigDecimal decimal) {
+                return decimal.longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            throw new BadDocument("has a field " + prefix + key + " that is not a whole number in range");
         }
         throw new BadDocument("has a field " + prefix + key + " that is not a number");
     }
 
-    private static Instant instant(JsonNode object, String key, String prefix) throws BadDocument {
+    private static Instant instant(Map<String, Object> object, String key, String prefix) throws BadDocument {
         long millis = number(object, key, prefix);
         try {
             return Instant.ofEpochMilli(millis);
@@ -245,32 +340,35 @@ final class FileCodec {
         }
     }
 
-    private static JsonNode object(JsonNode object, String key, String prefix) throws BadDocument {
-        JsonNode value = field(object, key, prefix);
-        if (value.isObject()) {
-            return value;
+    @SuppressWarnings("unchecked") // tree() makes every object a Map<String, Object>
+    private static Map<String, Object> object(Map<String, Object> object, String key, String prefix)
+            throws BadDocument {
+        if (field(object, key, prefix) instanceof Map<?, ?> value) {
+            return (Map<String, Object>) value;
         }
         throw new BadDocument("has a field " + prefix + key + " that is not an object");
     }
 
-    private static Optional<JsonNode> optionalObject(JsonNode object, String key, String prefix) throws BadDocument {
+    private static Optional<Map<String, Object>> optionalObject(Map<String, Object> object, String key, String prefix)
+            throws BadDocument {
         return absent(object, key) ? Optional.empty() : Optional.of(object(object, key, prefix));
     }
 
-    private static Optional<String> optionalString(JsonNode object, String key, String prefix) throws BadDocument {
+    private static Optional<String> optionalString(Map<String, Object> object, String key, String prefix)
+            throws BadDocument {
         return absent(object, key) ? Optional.empty() : Optional.of(string(object, key, prefix));
     }
 
-    private static boolean absent(JsonNode object, String key) {
-        JsonNode value = object.get(key);
-        return value == null || value.isNull();
+    /** Missing, or JSON {@code null}: either way absent. */
+    private static boolean absent(Map<String, Object> object, String key) {
+        return object.get(key) == null;
     }
 
-    private static String uncheckedString(JsonNode object, String key, String prefix) {
+    private static String uncheckedString(Map<String, Object> object, String key, String prefix) {
         return build(prefix + key, () -> string(object, key, prefix));
     }
 
-    private static Instant uncheckedInstant(JsonNode object, String key, String prefix) {
+    private static Instant uncheckedInstant(Map<String, Object> object, String key, String prefix) {
         return build(prefix + key, () -> instant(object, key, prefix));
     }
 

@@ -1,8 +1,6 @@
 package dev.cnptoken.adapters.store.file;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.SecretFileRule;
 import dev.cnptoken.domain.TokenState;
@@ -10,7 +8,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,7 +42,8 @@ final class ReaderFiles {
     private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(PosixFilePermission.OWNER_EXECUTE,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_WRITE,
             PosixFilePermission.OTHERS_EXECUTE);
-    private static final ObjectWriter WRITER = JsonMapper.builder().build().writerWithDefaultPrettyPrinter();
+    /** Jackson's default layout, as documented: two-space indentation, {@code "name" : value}. */
+    private static final DefaultPrettyPrinter LAYOUT = new DefaultPrettyPrinter();
 
     private final Path directory;
     private final Set<PosixFilePermission> mode;
@@ -238,8 +236,8 @@ final class ReaderFiles {
         doc.put("token_type", state.tokenType());
         doc.put("expires_at", state.accessExpiresAt().toEpochMilli());
         try {
-            return (WRITER.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
+            return FileCodec.json(doc, LAYOUT);
+        } catch (IOException e) {
             // strings and numbers only: Jackson cannot fail on them
             throw new IllegalStateException("cannot write a reader document: " + e.getClass().getSimpleName());
         }

@@ -258,7 +258,7 @@ class DamagedFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"duplicate key", "trailing document", "trailing garbage", "comment", "single quotes",
-        "NaN", "leading zero", "deep nesting", "long number", "top-level array"})
+        "NaN", "leading zero", "deep nesting", "long number", "top-level array", "huge exponent", "tiny exponent"})
     void reportsAHostileOrNonStandardDocumentAsCorruptWithoutEchoingIt(String damage) throws Exception {
         String document = validDocument();
         String hostile = switch (damage) {
@@ -272,6 +272,8 @@ class DamagedFilesTest {
             case "deep nesting" -> document.replaceFirst("\"lease\": null", "\"lease\": " + "[".repeat(500) + "]".repeat(500));
             case "long number" -> document.replaceFirst("\"expires_at\": \\d+", "\"expires_at\": 1" + "0".repeat(200));
             case "top-level array" -> "[" + document + "]";
+            case "huge exponent" -> document.replaceFirst("\"expires_at\": \\d+", "\"expires_at\": 1e99999999999");
+            case "tiny exponent" -> document.replaceFirst("\"version\": 1", "\"version\": 1e-99999999999");
             default -> throw new IllegalArgumentException(damage);
         };
         assertThat(hostile).as("the damage was applied").isNotEqualTo(document);

@@ -95,6 +95,24 @@ class ReaderFilesTest {
     }
 
     @Test
+    void writesTheReaderDocumentByteForByteAsDocumented() {
+        TokenState state = new TokenState(new dev.cnptoken.domain.AccessToken("eyJhbGciOi...\u00e9\ud83d\ude00\"/"),
+                "bearer", Instant.ofEpochMilli(1_772_363_730_123L), STATE.refreshToken(), STATE.refreshIssuedAt(),
+                STATE.updatedAt(), STATE.credential(), STATE.lease(), STATE.lastFailure());
+        String expected = "{" + System.lineSeparator()
+                + "  \"schema_version\" : 1," + System.lineSeparator()
+                + "  \"access_token\" : \"eyJhbGciOi...\u00e9\ud83d\ude00\\\"/\"," + System.lineSeparator()
+                + "  \"token_type\" : \"bearer\"," + System.lineSeparator()
+                + "  \"expires_at\" : 1772363730123" + System.lineSeparator()
+                + "}\n";
+
+        byte[] bytes = ReaderFiles.encode(state);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(bytes).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void neverPutsTheRefreshTokenOrTheCredentialInAReaderFileNorEncryptsIt() throws Exception {
         Path readers = temp.resolve("readers");
         Path key = TestFiles.writeKeyFile(temp.resolve("key"), TestFiles.newKeyBase64());
