@@ -4,6 +4,7 @@ import dev.cnptoken.adapters.http.common.FortiCnpHttpClient;
 import dev.cnptoken.adapters.http.feign.FortiCnpFeignClient;
 import dev.cnptoken.adapters.http.retrofit.FortiCnpAuthInterceptor;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
+import dev.cnptoken.benchmarks.RandomOrder;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.engine.TokenEngine;
@@ -21,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Random;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -101,12 +101,10 @@ public final class ApiCallLatency {
                 feignHandSet::map,
             };
             long[][] samples = new long[calls.length][n];
-            int[] order = {0, 1, 2, 3, 4, 5};
-            Random shuffle = new Random(20261201L);
+            RandomOrder order = new RandomOrder(calls.length, 20261201L);
             for (int pass = 0; pass < 2; pass++) { // the first pass is the warm-up
                 for (int i = 0; i < n; i++) {
-                    shuffle(order, shuffle);
-                    for (int v : order) {
+                    for (int v : order.next()) {
                         long t = System.nanoTime();
                         calls[v].run();
                         samples[v][i] = System.nanoTime() - t;
@@ -114,20 +112,6 @@ public final class ApiCallLatency {
                 }
             }
             print(samples, n);
-        }
-    }
-
-    /**
-     * A new random order for the next round (Fisher-Yates), so that every variant follows every other
-     * equally often: a call right after another client's call pays for that client's leftover work
-     * (the JDK client's selector thread, OkHttp's pool), which a fixed order charges to one variant.
-     */
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
         }
     }
 

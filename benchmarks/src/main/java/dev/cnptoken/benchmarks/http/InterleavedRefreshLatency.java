@@ -2,6 +2,7 @@ package dev.cnptoken.benchmarks.http;
 
 import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
+import dev.cnptoken.benchmarks.RandomOrder;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
 import dev.cnptoken.simulator.FortiCnpSimulator;
@@ -16,13 +17,20 @@ import java.util.Arrays;
 /**
  * A cross-check of {@link RefreshLatencyBenchmark} for busy machines: JMH measures one benchmark
  * after the other, so a load change between them skews the ratios. This harness takes one sample
- * of each client in turn, many times over, so all three see the same load. Not a JMH benchmark:
+ * of each client in turn, in a new random order each round ({@link RandomOrder}), many times over,
+ * so all three see the same load and none always follows the same other. Not a JMH benchmark:
  * plain {@code System.nanoTime()} around each call, after a warm-up of the same length.
  *
  * <p>Run: {@code java -Dsun.net.httpserver.nodelay=true -cp benchmarks/target/benchmarks.jar
  * dev.cnptoken.benchmarks.http.InterleavedRefreshLatency [samples per client, default 5000]}
  */
 public final class InterleavedRefreshLatency {
+    /** One client's call. */
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
+    }
+
     private InterleavedRefreshLatency() {}
 
     public static void main(String[] args) throws Exception {
@@ -40,18 +48,20 @@ public final class InterleavedRefreshLatency {
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
                             + URLEncoder.encode(token.value(), StandardCharsets.UTF_8)))
                     .build();
-            long[][] samples = new long[3][n];
+            Call[] calls = {
+                () -> raw.send(request, HttpResponse.BodyHandlers.ofByteArray()),
+                () -> feign.refresh(token),
+                () -> retrofit.refresh(token),
+            };
+            long[][] samples = new long[calls.length][n];
+            RandomOrder order = new RandomOrder(calls.length, 20261201L);
             for (int round = 0; round < 2; round++) { // the first round is the warm-up
                 for (int i = 0; i < n; i++) {
-                    long t = System.nanoTime();
-                    raw.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    samples[0][i] = System.nanoTime() - t;
-                    t = System.nanoTime();
-                    feign.refresh(token);
-                    samples[1][i] = System.nanoTime() - t;
-                    t = System.nanoTime();
-                    retrofit.refresh(token);
-                    samples[2][i] = System.nanoTime() - t;
+                    for (int k : order.next()) {
+                        long t = System.nanoTime();
+                        calls[k].run();
+                        samples[k][i] = System.nanoTime() - t;
+                    }
                 }
             }
             String[] names = {"rawHttpClient", "feign", "retrofit"};
