@@ -1,16 +1,20 @@
 package dev.cnptoken.benchmarks.http;
 
+import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
+import dev.cnptoken.adapters.http.common.TokenAnswers;
 import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.http.retrofit.RetrofitTokenRefresher;
 import dev.cnptoken.benchmarks.RandomOrder;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.RefreshToken;
+import dev.cnptoken.domain.TokenCall;
 import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -18,7 +22,9 @@ import java.util.Arrays;
  * A cross-check of {@link RefreshLatencyBenchmark} for busy machines: JMH measures one benchmark
  * after the other, so a load change between them skews the ratios. This harness takes one sample
  * of each client in turn, in a new random order each round ({@link RandomOrder}), many times over,
- * so all three see the same load and none always follows the same other. Not a JMH benchmark:
+ * so all four see the same load and none always follows the same other. {@code rawDecoded} is the
+ * bare client plus the adapters' decoding ({@link TokenAnswers}): an adapter minus it is the
+ * adapter's own cost. Not a JMH benchmark:
  * plain {@code System.nanoTime()} around each call, after a warm-up of the same length.
  *
  * <p>Run: {@code java -Dsun.net.httpserver.nodelay=true -cp benchmarks/target/benchmarks.jar
@@ -41,6 +47,7 @@ public final class InterleavedRefreshLatency {
                 FeignTokenRefresher feign = FeignTokenRefresher.builder().baseUrl(sim.baseUrl()).build();
                 RetrofitTokenRefresher retrofit = RetrofitTokenRefresher.builder().baseUrl(sim.baseUrl()).build()) {
             HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Clock clock = Clock.systemUTC();
             RefreshToken token = feign.login(credential).refreshToken().orElseThrow();
             HttpRequest request = HttpRequest.newBuilder(sim.baseUrl().resolve("/api/v1/auth/token/refresh"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
@@ -50,6 +57,10 @@ public final class InterleavedRefreshLatency {
                     .build();
             Call[] calls = {
                 () -> raw.send(request, HttpResponse.BodyHandlers.ofByteArray()),
+                // the same, plus the decoding the adapters do: adapter minus this is their own cost
+                () -> TokenAnswers.interpret(TokenCall.REFRESH, 200,
+                        raw.send(request, HttpResponse.BodyHandlers.ofByteArray()).body(),
+                        HttpRefresherBuilder.DEFAULT_MAX_RESPONSE_BYTES, null, clock),
                 () -> feign.refresh(token),
                 () -> retrofit.refresh(token),
             };
@@ -64,14 +75,14 @@ public final class InterleavedRefreshLatency {
                     }
                 }
             }
-            String[] names = {"rawHttpClient", "feign", "retrofit"};
+            String[] names = {"rawHttpClient", "rawDecoded", "feign", "retrofit"};
             for (long[] s : samples) {
                 Arrays.sort(s);
             }
             double rawMedian = samples[0][n / 2];
             double rawP99 = samples[0][n * 99 / 100];
             System.out.printf("%-14s %10s %10s %8s %8s%n", "client", "p50 us", "p99 us", "p50 x", "p99 x");
-            for (int k = 0; k < 3; k++) {
+            for (int k = 0; k < calls.length; k++) {
                 long p50 = samples[k][n / 2];
                 long p99 = samples[k][n * 99 / 100];
                 System.out.printf("%-14s %10.1f %10.1f %8.2f %8.2f%n", names[k], p50 / 1000.0, p99 / 1000.0,
