@@ -9,11 +9,31 @@ import picocli.CommandLine;
 public final class Main {
     private Main() {}
 
+    /** The JDK networking property naming the authentication schemes left out of proxy tunnels. */
+    static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+
     public static void main(String[] args) {
+        allowConfiguredProxyAuthenticationInTunnels();
         int code = run(Io.system(), args);
         // The work is done: end now rather than 0.3 s later (see QuickExit).
         QuickExit.stopHttpSelectorThreads();
         System.exit(code);
+    }
+
+    /**
+     * Lets the JDK {@code HttpClient} (the Feign transport's) send Basic proxy credentials in a
+     * {@code CONNECT} tunnel, which its {@code net.properties} default forbids: without this an
+     * {@code https} FortiCNP behind an authenticating proxy is out of reach with the default
+     * transport. Only credentials the configuration names are ever sent ({@code http_proxy_user} and
+     * its password), so this widens nothing an operator did not ask for. This process is cnp-token's
+     * own; the JDK reads the property once, when its first client is made, so it is set first thing.
+     * A value the operator gave ({@code CNP_JAVA_OPTS=-Djdk.http.auth.tunneling.disabledSchemes=Basic})
+     * stands. {@link #run} (in-process callers, the library) leaves the JVM as it is.
+     */
+    static void allowConfiguredProxyAuthenticationInTunnels() {
+        if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+            System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
+        }
     }
 
     /** Runs one command line with the given surroundings and returns its exit code. */
