@@ -1,6 +1,7 @@
 package dev.cnptoken.app;
 
 import dev.cnptoken.app.job.ExitCode;
+import dev.cnptoken.app.observe.Logging;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ public final class Main {
         int code = run(Io.system(), args);
         // The work is done: end now rather than 0.3 s later (see QuickExit).
         QuickExit.stopHttpSelectorThreads();
+        Logging.quietBeforeExit();
         System.exit(code);
     }
 

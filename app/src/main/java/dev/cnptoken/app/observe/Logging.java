@@ -42,7 +42,23 @@ public final class Logging {
         }
     }
 
+    /** Whether {@link #configure} ran in this JVM: until then logback has its default set-up. */
+    private static volatile boolean configured;
+
     private Logging() {}
+
+    /**
+     * Quiet logging for a process that ends without having configured any (a usage error, {@code
+     * help}), on JDK 21 and later only: there {@code Runtime.exit} logs a DEBUG line with a stack
+     * trace through {@code System.Logger}, which reaches logback, whose default set-up prints DEBUG
+     * on standard output, where {@code token} prints the token. JDK 17 logs nothing at exit, so it
+     * is spared logback's start-up.
+     */
+    public static void quietBeforeExit() {
+        if (!configured && Runtime.version().feature() >= 21) {
+            configure(AppConfig.LogFormat.TEXT, Verbosity.QUIET);
+        }
+    }
 
     /** As {@link #configure(AppConfig.LogFormat, Verbosity)}: {@code verbose} is DEBUG, else QUIET. */
     public static void configure(AppConfig.LogFormat format, boolean verbose) {
@@ -55,6 +71,7 @@ public final class Logging {
             return;
         }
         context.reset();
+        configured = true;
         Encoder<ILoggingEvent> encoder = format == AppConfig.LogFormat.JSON ? json(context) : text(context, verbosity);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setTarget("System.err");
