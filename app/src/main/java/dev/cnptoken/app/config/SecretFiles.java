@@ -1,45 +1,30 @@
 package dev.cnptoken.app.config;
 
-import dev.cnptoken.domain.credentials.CredentialSources;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import dev.cnptoken.domain.SecretFileRule;
-import java.util.Arrays;
-import java.util.Objects;
+import dev.cnptoken.domain.SecretText;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a file that holds one secret (a credential, a token, a password): at most {@link
- * #MAX_BYTES} of UTF-8, with a leading byte order mark and surrounding white space dropped, under
- * {@link SecretFileRule}'s rule: refused when group or others can write it, a warning (once per
+ * Reads a file that holds one secret (a credential, a token, a password) as {@link SecretText} reads
+ * every secret (at most {@link #MAX_BYTES} of UTF-8, a leading byte order mark and surrounding white
+ * space dropped), under {@link SecretFileRule}'s rule: refused when group or others can write it, a warning (once per
  * file) when they can read it.
  */
 public final class SecretFiles {
-    /** The largest secret file read; a bigger file is not a secret but a mistake. */
-    public static final int MAX_BYTES = CredentialSources.MAX_BYTES;
+    /** The largest secret file read ({@link SecretText#MAX_BYTES}). */
+    public static final int MAX_BYTES = SecretText.MAX_BYTES;
 
-    private static final char BOM = '\uFEFF';
     private static final Logger LOG = LoggerFactory.getLogger("cnp-token.config");
 
     /** Files already warned about: one warning per file and run. */
     private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     private SecretFiles() {}
-
-    /** A secret file larger than {@link #MAX_BYTES}; the message says so and shows nothing of it. */
-    public static final class TooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLargeException() {
-            super("more than " + MAX_BYTES + " bytes");
-        }
-    }
 
     /** A secret file group or others can write; the message names it, its mode and the fix. */
     public static final class UnsafeFileException extends IOException {
@@ -55,12 +40,12 @@ public final class SecretFiles {
      *
      * @param what names the file in messages, e.g. {@code "credential file"}
      * @throws UnsafeFileException when group or others can write the file
-     * @throws TooLargeException when the file holds more than {@link #MAX_BYTES}
+     * @throws SecretText.TooLarge when the file holds more than {@link #MAX_BYTES}
      * @throws IOException when it cannot be read
      */
     public static String read(Path file, String what) throws IOException {
         check(file, what);
-        return read(file);
+        return SecretText.read(file);
     }
 
     /**
@@ -81,37 +66,5 @@ public final class SecretFiles {
             }
             case OK -> WARNED.remove(file.toAbsolutePath());
         }
-    }
-
-    /**
-     * The secret in {@code file}, possibly empty, without the permission check (callers check
-     * with {@link #check} or read through {@link #read(Path, String)}).
-     *
-     * @throws TooLargeException when the file holds more than {@link #MAX_BYTES}
-     * @throws IOException when it cannot be read
-     */
-    public static String read(Path file) throws IOException {
-        Objects.requireNonNull(file, "file == null");
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        try {
-            if (bytes.length > MAX_BYTES) {
-                throw new TooLargeException();
-            }
-            return clean(new String(bytes, StandardCharsets.UTF_8));
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    /** {@code text} without a leading byte order mark and surrounding white space. */
-    public static String clean(String text) {
-        String t = text.strip();
-        while (!t.isEmpty() && t.charAt(0) == BOM) {
-            t = t.substring(1).strip();
-        }
-        return t;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cnptoken.app.config;
 
+import dev.cnptoken.domain.SecretText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,7 +54,7 @@ final class ValueParser {
     /** A secret given directly (environment only), stripped; blank is refused, the value never shown. */
     Optional<Secret> secret(Key key) {
         return raw(key).map(v -> {
-            String t = SecretFiles.clean(v.text());
+            String t = SecretText.clean(v.text());
             if (t.isEmpty()) {
                 throw ConfigException.of(key, v, "is blank");
             }
@@ -73,7 +74,7 @@ final class ValueParser {
                 return new Secret(text, p.toString());
             } catch (SecretFiles.UnsafeFileException e) {
                 throw ConfigException.of(key, origin, e.getMessage());
-            } catch (SecretFiles.TooLargeException e) {
+            } catch (SecretText.TooLarge e) {
                 throw ConfigException.of(key, origin, p + " holds " + e.getMessage() + "; it must hold one secret");
             } catch (IOException e) {
                 throw ConfigException.of(key, origin, "cannot read " + p + " (" + e.getClass().getSimpleName() + ")");

@@ -4,14 +4,12 @@ import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
 import dev.cnptoken.domain.SecretFileRule;
+import dev.cnptoken.domain.SecretText;
 import dev.cnptoken.domain.TokenException;
 import dev.cnptoken.domain.port.CredentialSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -40,10 +38,8 @@ public final class CredentialSources {
     /** The files already warned about, so a file read at every use warns once. */
     private static final java.util.Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** The most a credential file may hold; a bigger file is not a credential but a mistake. */
-    public static final int MAX_BYTES = 4096;
-
-    private static final char BOM = '\uFEFF';
+    /** The most a credential file may hold ({@link SecretText#MAX_BYTES}). */
+    public static final int MAX_BYTES = SecretText.MAX_BYTES;
 
     private CredentialSources() {}
 
@@ -102,7 +98,7 @@ public final class CredentialSources {
         return named(account -> {
             String name = variableName(prefix, account);
             Optional<String> value = environment.apply(name);
-            return value == null ? Optional.empty() : value.filter(v -> !v.isEmpty()).map(v -> parse(clean(v), name));
+            return value == null ? Optional.empty() : value.filter(v -> !v.isEmpty()).map(v -> parse(SecretText.clean(v), name));
         }, "CredentialSources.fromEnvironment(" + prefix + ")");
     }
 
@@ -147,22 +143,17 @@ public final class CredentialSources {
     public static ApiCredential readFile(Path file) {
         Objects.requireNonNull(file, "file == null");
         checkMode(file);
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+        String text;
+        try {
+            text = SecretText.read(file);
+        } catch (SecretText.TooLarge e) {
+            throw new TokenException(new Failure.NotConfigured("the credential file " + file + " holds more than "
+                    + MAX_BYTES + " bytes; it must hold one API credential"));
         } catch (IOException e) {
             throw new TokenException(new Failure.NotConfigured("cannot read the credential file " + file + " ("
                     + e.getClass().getSimpleName() + ")"));
         }
-        try {
-            if (bytes.length > MAX_BYTES) {
-                throw new TokenException(new Failure.NotConfigured("the credential file " + file + " holds more than "
-                        + MAX_BYTES + " bytes; it must hold one API credential"));
-            }
-            return parse(clean(new String(bytes, StandardCharsets.UTF_8)), file.toString());
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return parse(text, file.toString());
     }
 
     /**
@@ -183,15 +174,6 @@ public final class CredentialSources {
         if (verdict.level() == SecretFileRule.Level.WARN && WARNED.add(file.toAbsolutePath().normalize())) {
             LOG.log(System.Logger.Level.WARNING, verdict.message());
         }
-    }
-
-    /** {@code text} without a leading byte order mark and surrounding white space. */
-    private static String clean(String text) {
-        String t = Objects.requireNonNull(text, "text == null").strip();
-        while (!t.isEmpty() && t.charAt(0) == BOM) {
-            t = t.substring(1).strip();
-        }
-        return t;
     }
 
     /** {@code text} as an API credential; {@code NotConfigured} naming {@code origin} when it is not usable. */
