@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Run in a second JVM by {@link CrossProcessCompareAndSetTest}: repeatedly reads a counter from an
  * account's state and compare-and-sets it one higher, printing {@code WIN <counter>:<label>:<i>} for
- * every write it won. Arguments: directory, account, attempts, label, key variable or "-".
+ * every write it won, once a line on standard input says go. Arguments: directory, account, attempts,
+ * label, key variable or "-".
  */
 public final class CasHammer {
     private CasHammer() {}
@@ -29,6 +30,12 @@ public final class CasHammer {
         FileTokenStore store = builder.build();
         System.out.println("READY");
         System.out.flush();
+        // start together with the parent's threads: without it one side can be done before the other starts
+        try {
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         hammer(store, account, attempts, label, line -> {
             System.out.println(line);
         });

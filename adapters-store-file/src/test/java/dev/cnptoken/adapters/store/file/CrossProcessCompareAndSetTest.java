@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,15 @@ class CrossProcessCompareAndSetTest {
     @Test
     void letsOnlyOneProcessWinEachVersionOfAnEncryptedFile() throws Exception {
         hammerFromTwoProcesses(TestFiles.newKeyBase64());
+    }
+
+    private static void awaitGo(CountDownLatch go) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void hammerFromTwoProcesses(String key) throws Exception {
@@ -74,14 +85,26 @@ class CrossProcessCompareAndSetTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            // this JVM: two threads, so the in-JVM lock and the file lock are both exercised
+            // this JVM: two threads, so the in-JVM lock and the file lock are both exercised; all three
+            // hammers start together (the child at the line on its standard input)
+            CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<Void>> local = new ArrayList<>();
+            ExecutorService threads = Executors.newFixedThreadPool(2);
             for (String label : List.of("parent-a", "parent-b")) {
-                local.add(CompletableFuture.runAsync(
-                        () -> CasHammer.hammer(store, account, ATTEMPTS, label, line -> wins.add(line.substring(4)))));
+                local.add(CompletableFuture.runAsync(() -> {
+                    awaitGo(go);
+                    CasHammer.hammer(store, account, ATTEMPTS, label, line -> wins.add(line.substring(4)));
+                }, threads));
             }
-            for (CompletableFuture<Void> f : local) {
-                f.get(5, TimeUnit.MINUTES);
+            process.getOutputStream().write("GO\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            go.countDown();
+            try {
+                for (CompletableFuture<Void> f : local) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                threads.shutdownNow();
             }
             assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
             childDone.get(1, TimeUnit.MINUTES);
@@ -99,20 +122,10 @@ class CrossProcessCompareAndSetTest {
         assertThat(counter).as("no lost update").isEqualTo(wins.size());
         assertThat(store.read(account).orElseThrow().version()).isEqualTo(wins.size() + 1L);
 
-        // the processes really interleaved: both won, and the winner changed hands at least twice (one
-        // handover could be "all of one, then all of the other"); how often depends on the machine's load
-        List<String> ordered = new ArrayList<>(wins);
-        ordered.sort(Comparator.comparingLong(w -> Long.parseLong(w.split(":")[0])));
-        long childWins = ordered.stream().filter(w -> w.contains(":child:")).count();
-        int handovers = 0;
-        for (int i = 1; i < ordered.size(); i++) {
-            boolean wasChild = ordered.get(i - 1).contains(":child:");
-            boolean isChild = ordered.get(i).contains(":child:");
-            if (wasChild != isChild) {
-                handovers++;
-            }
-        }
-        assertThat(childWins).isPositive().isLessThan(wins.size());
-        assertThat(handovers).isGreaterThanOrEqualTo(2);
+        // the processes really raced: both won, and the child lost at least one compare-and-set, which
+        // only a write by this JVM between the child's read and its write can cause (the file lock is
+        // not fair, so who wins comes in long runs; counting hand-overs of the winner was flaky)
+        long childWins = wins.stream().filter(w -> w.contains(":child:")).count();
+        assertThat(childWins).as("the child's wins").isPositive().isLessThan(wins.size()).isLessThan(ATTEMPTS);
     }
 }
