@@ -20,19 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reader files: the access side of each account, for consumers that must not see the refresh token. */
 class ReaderFilesTest {
     private static final AccountId ACCOUNT = AccountId.of("acme");
-    private static final Logger JUL = Logger.getLogger(FileTokenStore.class.getName());
     private static final TokenState STATE = new TokenState(Sentinels.accessToken(), "bearer",
             Instant.ofEpochMilli(1_772_360_130_123L), Sentinels.refreshToken(), Instant.ofEpochMilli(1_772_356_470_123L),
             Instant.ofEpochMilli(1_772_356_530_123L), Optional.of(Sentinels.credential()),
@@ -42,35 +36,8 @@ class ReaderFilesTest {
     @TempDir
     Path temp;
 
-    private final List<String> lines = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (lines) {
-                lines.add(record.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previousLevel;
-
-    @BeforeEach
-    void captureLogs() {
-        previousLevel = JUL.getLevel();
-        JUL.setLevel(Level.ALL);
-        JUL.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        JUL.removeHandler(capture);
-        JUL.setLevel(previousLevel);
-    }
+    @RegisterExtension
+    final StoreLogs logs = new StoreLogs();
 
     @Test
     void writesTheAccessSideOnlyInTheAccessRecordsFieldNamesWithTheDefaultMode() throws Exception {
@@ -162,7 +129,7 @@ class ReaderFilesTest {
 
         assertThat(first.written()).isTrue();
         assertThat(store.read(ACCOUNT).orElseThrow().version()).isEqualTo(1);
-        assertThat(lines).anyMatch(l -> l.startsWith("WARNING") && l.contains("reader file")
+        assertThat(logs.messages()).anyMatch(l -> l.startsWith("WARNING") && l.contains("reader file")
                 && l.contains(readers.resolve("acme.access.json").toString()) && l.contains("next write"));
         Files.delete(blocker);
         Files.delete(blocker.getParent());

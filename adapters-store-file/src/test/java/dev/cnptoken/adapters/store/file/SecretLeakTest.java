@@ -16,14 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,42 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * searches every log line (all levels), exception message, cause and {@code toString()} for them.
  */
 class SecretLeakTest {
-    private static final Logger JUL = Logger.getLogger(FileTokenStore.class.getName());
 
     @TempDir
     Path temp;
 
-    private final List<String> lines = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (lines) {
-                lines.add(formatter.format(record));
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previousLevel;
-
-    @BeforeEach
-    void captureLogs() {
-        previousLevel = JUL.getLevel();
-        JUL.setLevel(Level.ALL);
-        JUL.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        JUL.removeHandler(capture);
-        JUL.setLevel(previousLevel);
-    }
+    @RegisterExtension
+    final StoreLogs logs = new StoreLogs();
 
     @Test
     void neverLogsOrThrowsASecret() throws Exception {
@@ -126,12 +90,11 @@ class SecretLeakTest {
         assertThatThrownBy(() -> keyed.compareAndSet(sealed, 1, state)).satisfies(e -> texts.add(everything(e)));
         assertThatThrownBy(() -> keyed.read(sealed)).satisfies(e -> texts.add(everything(e)));
 
-        synchronized (lines) {
-            texts.addAll(lines);
-            // the capture works: each kind of event was logged
-            assertThat(String.join("\n", lines)).contains("wrote version 1", "compare-and-set lost",
-                    "removed", "failed authentication", "another key", "file token store ready");
-        }
+        List<String> logged = logs.formatted();
+        texts.addAll(logged);
+        // the capture works: each kind of event was logged
+        assertThat(String.join("\n", logged)).contains("wrote version 1", "compare-and-set lost",
+                "removed", "failed authentication", "another key", "file token store ready");
         List<String> secrets = List.of(state.accessToken().value(), state.refreshToken().value(),
                 state.credential().orElseThrow().value(), keyText, otherKeyText);
         for (String text : texts) {

@@ -12,13 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,40 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UntrustedFilesTest {
     private static final AccountId ACCOUNT = AccountId.of("acme");
-    private static final Logger JUL = Logger.getLogger(FileTokenStore.class.getName());
 
     @TempDir
     Path temp;
 
-    private final List<String> lines = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (lines) {
-                lines.add(record.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previousLevel;
-
-    @BeforeEach
-    void captureLogs() {
-        previousLevel = JUL.getLevel();
-        JUL.setLevel(Level.ALL);
-        JUL.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        JUL.removeHandler(capture);
-        JUL.setLevel(previousLevel);
-    }
+    @RegisterExtension
+    final StoreLogs logs = new StoreLogs();
 
     private Path directory(String mode) throws Exception {
         Path dir = Files.createDirectory(temp.resolve("store"));
@@ -135,7 +102,7 @@ class UntrustedFilesTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThat(store.read(ACCOUNT)).isPresent();
-        assertThat(lines).anyMatch(l -> l.startsWith("WARNING") && l.contains(file.toString()) && l.contains("0644"));
+        assertThat(logs.messages()).anyMatch(l -> l.startsWith("WARNING") && l.contains(file.toString()) && l.contains("0644"));
     }
 
     @Test
@@ -184,7 +151,7 @@ class UntrustedFilesTest {
         Files.writeString(dir.resolve("x\n2026-01-01 INFO forged.json"), "{}");
 
         assertThat(store.accounts()).containsExactly(ACCOUNT);
-        assertThat(lines).noneMatch(l -> l.contains("x\n2026"))
+        assertThat(logs.messages()).noneMatch(l -> l.contains("x\n2026"))
                 .anyMatch(l -> l.contains("x\\n2026-01-01 INFO forged.json"));
     }
 }
