@@ -98,6 +98,22 @@ class MicrometerTokenMetricsTest {
     @Test
     void anEngineThatLogsInRefreshesAndFailsMovesTheSameMetrics() {
         MicrometerTokenMetrics metrics = MicrometerTokenMetrics.create(clock);
+        TokenEngine engine = watchedEngineThroughEveryEvent(metrics);
+
+        assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "logged_in")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "refreshed")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "refreshed")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "already_replaced")).isEqualTo(1);
+        assertThat(counter(MicrometerTokenMetrics.FAILURES, "account", "acme", "kind", "unavailable")).isEqualTo(1);
+        assertThat(registry.get(MicrometerTokenMetrics.SERVING_STALE).tag("account", "acme").gauge().value())
+                .isEqualTo(engine.health(acme).servingStale() ? 1 : 0);
+    }
+
+    /**
+     * An engine that {@code metrics} watches on {@code registry}, driven through a login, an
+     * invalidation that refreshes, one that finds the token already replaced, and a failed refresh.
+     */
+    private TokenEngine watchedEngineThroughEveryEvent(MicrometerTokenMetrics metrics) {
         metrics.bindTo(registry);
         TokenEngine engine = engine(metrics);
         metrics.watch(engine, List.of(acme));
@@ -107,14 +123,7 @@ class MicrometerTokenMetricsTest {
         engine.invalidate(acme, first); // a second caller with the same refused token: already replaced
         refresher.failNext = true;
         engine.refresh(acme, true);
-
-        assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "logged_in")).isEqualTo(1);
-        assertThat(counter(MicrometerTokenMetrics.REFRESHES, "account", "acme", "result", "refreshed")).isEqualTo(1);
-        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "refreshed")).isEqualTo(1);
-        assertThat(counter(MicrometerTokenMetrics.INVALIDATIONS, "account", "acme", "result", "already_replaced")).isEqualTo(1);
-        assertThat(counter(MicrometerTokenMetrics.FAILURES, "account", "acme", "kind", "unavailable")).isEqualTo(1);
-        assertThat(registry.get(MicrometerTokenMetrics.SERVING_STALE).tag("account", "acme").gauge().value())
-                .isEqualTo(engine.health(acme).servingStale() ? 1 : 0);
+        return engine;
     }
 
     @Test
@@ -141,15 +150,7 @@ class MicrometerTokenMetricsTest {
     @Test
     void putsNoSecretIntoAnyMeterNameTagOrDescription() {
         MicrometerTokenMetrics metrics = MicrometerTokenMetrics.create(clock);
-        metrics.bindTo(registry);
-        TokenEngine engine = engine(metrics);
-        metrics.watch(engine, List.of(acme));
-
-        AccessToken first = engine.currentToken(acme);
-        engine.invalidate(acme, first); // the API refused it: refreshed at once
-        engine.invalidate(acme, first); // a second caller with the same refused token: already replaced
-        refresher.failNext = true;
-        engine.refresh(acme, true);
+        watchedEngineThroughEveryEvent(metrics);
 
         List<String> needles = new ArrayList<>(Sentinels.needles(credential.value()));
         refresher.issued.forEach(s -> needles.addAll(Sentinels.needles(s)));
