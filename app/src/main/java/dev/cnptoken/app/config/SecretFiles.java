@@ -11,14 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a file that holds one secret (a credential, a token, a password) as {@link SecretText} reads
- * every secret (at most {@link #MAX_BYTES} of UTF-8, a leading byte order mark and surrounding white
+ * every secret (at most {@link SecretText#MAX_BYTES} of UTF-8, a leading byte order mark and surrounding white
  * space dropped), under {@link SecretFileRule}'s rule: refused when group or others can write it, a warning (once per
  * file) when they can read it.
  */
 public final class SecretFiles {
-    /** The largest secret file read ({@link SecretText#MAX_BYTES}). */
-    public static final int MAX_BYTES = SecretText.MAX_BYTES;
-
     private static final Logger LOG = LoggerFactory.getLogger("cnp-token.config");
 
     /** Files already warned about: one warning per file and run. */
@@ -40,7 +37,7 @@ public final class SecretFiles {
      *
      * @param what names the file in messages, e.g. {@code "credential file"}
      * @throws UnsafeFileException when group or others can write the file
-     * @throws SecretText.TooLarge when the file holds more than {@link #MAX_BYTES}
+     * @throws SecretText.TooLarge when the file holds more than {@link SecretText#MAX_BYTES}
      * @throws IOException when it cannot be read
      */
     public static String read(Path file, String what) throws IOException {

@@ -2,7 +2,6 @@ package dev.cnptoken.app.wiring;
 
 import dev.cnptoken.app.config.CredentialsConfig;
 import dev.cnptoken.app.config.Secret;
-import dev.cnptoken.app.config.SecretFiles;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
@@ -19,7 +18,7 @@ import java.util.function.Function;
  * {@code _}); the file {@code <credential_dir>/<account>}; {@code CNP_CREDENTIAL}; the file named by
  * {@code credential_file}. When none has one, the engine falls back to a credential kept in the
  * store. Files are read on every use (a leading byte order mark and surrounding white space
- * dropped, at most {@link SecretFiles#MAX_BYTES}), so a renewed credential is picked up without a
+ * dropped, at most {@link dev.cnptoken.domain.SecretText#MAX_BYTES}), so a renewed credential is picked up without a
  * restart; a file group or others can write is refused, one they can read is used with a warning.
  * The chain is made of {@link CredentialSources}, the same sources library users get.
  */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.domain.AccountId;
+import dev.cnptoken.domain.SecretText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -644,10 +645,10 @@ class AppConfigTest {
 
     @Test
     void refusesAnOversizedOrEmptySecretFile() throws IOException {
-        Path big = file("big", "x".repeat(SecretFiles.MAX_BYTES + 1));
+        Path big = file("big", "x".repeat(SecretText.MAX_BYTES + 1));
         env.put("CNP_REDIS_PASSWORD_FILE", big.toString());
         assertThat(refusal()).isEqualTo("redis_password_file (from CNP_REDIS_PASSWORD_FILE): " + big + " holds more than "
-                + SecretFiles.MAX_BYTES + " bytes; it must hold one secret");
+                + SecretText.MAX_BYTES + " bytes; it must hold one secret");
 
         Path empty = file("empty", "\uFEFF \n");
         env.put("CNP_REDIS_PASSWORD_FILE", empty.toString());

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnptoken.app.config.CredentialsConfig;
-import dev.cnptoken.app.config.SecretFiles;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
+import dev.cnptoken.domain.SecretText;
 import dev.cnptoken.domain.TokenException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,11 +80,11 @@ class ConfiguredCredentialsTest {
 
     @Test
     void refusesAnOversizedCredentialFileWithoutShowingIt() throws IOException {
-        Path file = Files.writeString(dir.resolve("credential"), CREDENTIAL.repeat(SecretFiles.MAX_BYTES / CREDENTIAL.length() + 1));
+        Path file = Files.writeString(dir.resolve("credential"), CREDENTIAL.repeat(SecretText.MAX_BYTES / CREDENTIAL.length() + 1));
 
         assertThatThrownBy(() -> credentials(file(file)).credential(ACME)).isInstanceOfSatisfying(TokenException.class, e -> {
             assertThat(e.failure()).isInstanceOf(Failure.NotConfigured.class);
-            assertThat(e.getMessage()).contains(file.toString()).contains("more than " + SecretFiles.MAX_BYTES + " bytes")
+            assertThat(e.getMessage()).contains(file.toString()).contains("more than " + SecretText.MAX_BYTES + " bytes")
                     .doesNotContain("SENTINEL");
         });
     }
