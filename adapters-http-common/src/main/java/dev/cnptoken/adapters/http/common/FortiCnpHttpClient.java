@@ -54,7 +54,7 @@ public final class FortiCnpHttpClient {
         this.tokens = b.tokens;
         this.baseUrl = b.baseUrl;
         this.context = b.context;
-        this.origin = FortiCnpOrigin.of(b.baseUrl);
+        this.origin = b.origin;
     }
 
     /**
@@ -143,6 +143,7 @@ public final class FortiCnpHttpClient {
         private HttpClient client;
         private TokenHandle tokens;
         private URI baseUrl;
+        private FortiCnpOrigin origin;
         private FortiCnpRequestContext context;
 
         private Builder() {}
@@ -181,7 +182,7 @@ public final class FortiCnpHttpClient {
         /** The FortiCNP base URL, e.g. {@code https://www.forticnp.com}: the only origin that gets the token. */
         public Builder baseUrl(URI baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl == null");
-            FortiCnpOrigin.of(baseUrl);
+            this.origin = FortiCnpOrigin.of(baseUrl);
             this.baseUrl = baseUrl;
             return this;
         }

@@ -110,9 +110,7 @@ final class TrustMaterial {
             if (x509 == null) {
                 throw new IllegalStateException("no X.509 trust manager available");
             }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {x509}, null);
-            return new TrustMaterial(ctx, x509, description);
+            return new TrustMaterial(newContext(x509), x509, description);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
@@ -120,15 +118,20 @@ final class TrustMaterial {
 
     synchronized SSLContext sslContext() {
         if (sslContext == null) {
-            try {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {trustManager}, null);
-                sslContext = ctx;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-            }
+            sslContext = newContext(trustManager);
         }
         return sslContext;
+    }
+
+    /** A TLS context that trusts what {@code trust} trusts. */
+    private static SSLContext newContext(X509TrustManager trust) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {trust}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     X509TrustManager trustManager() {

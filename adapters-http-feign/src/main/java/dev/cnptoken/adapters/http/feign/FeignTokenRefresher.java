@@ -3,6 +3,7 @@ package dev.cnptoken.adapters.http.feign;
 import dev.cnptoken.adapters.http.common.HttpRefresherBuilder;
 import dev.cnptoken.adapters.http.common.HttpSettings;
 import dev.cnptoken.adapters.http.common.NetworkFailures;
+import dev.cnptoken.adapters.http.common.ProxyCredentials;
 import dev.cnptoken.adapters.http.common.TokenAnswers;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.Failure;
@@ -78,16 +79,17 @@ public final class FeignTokenRefresher implements TokenRefresher, AutoCloseable 
                 .connectTimeout(settings.connectTimeout())
                 .sslContext(settings.clientSslContext());
         settings.proxy().ifPresent(p -> http.proxy(ProxySelector.of(p)));
-        this.api = Feign.builder()
+        Feign.Builder feign = Feign.builder()
                 .client(new JdkHttpClientFeignClient(http.build(), settings.maxResponseBytes(), settings.callTimeout()))
                 .options(new Request.Options(settings.connectTimeout(), settings.readTimeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
                 .logLevel(Logger.Level.NONE)
                 .encoder(new FormEncoder())
-                .requestInterceptor(t -> t.headerLiteral("User-Agent", userAgent))
-                .requestInterceptor(t -> settings.proxyCredentials()
-                        .ifPresent(c -> t.headerLiteral("Proxy-Authorization", c.basicHeaderValue())))
-                .target(FortiCnpAuthApi.class, settings.baseUrl().toString());
+                .requestInterceptor(t -> t.headerLiteral("User-Agent", userAgent));
+        // the proxy's Basic value never changes: encoded once, and no interceptor without credentials
+        settings.proxyCredentials().map(ProxyCredentials::basicHeaderValue)
+                .ifPresent(basic -> feign.requestInterceptor(t -> t.headerLiteral("Proxy-Authorization", basic)));
+        this.api = feign.target(FortiCnpAuthApi.class, settings.baseUrl().toString());
     }
 
     /** A builder; only the base URL is required. */

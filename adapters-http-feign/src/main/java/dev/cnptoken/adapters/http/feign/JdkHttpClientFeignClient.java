@@ -90,10 +90,6 @@ final class JdkHttpClientFeignClient implements Client {
     }
 
     /**
-     * Sends {@code request} and waits for the whole answer until the deadline; what {@link
-     * HttpClient#send} does, with a bound on the body too.
-     */
-    /**
      * Sends with the blocking {@link HttpClient#send}, on the calling thread, and interrupts that
      * thread when the deadline passes ({@code send} then cancels the exchange). Not {@code sendAsync}:
      * it hands every answer to the default {@code CompletableFuture} executor, which on a machine
