@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class AdminApi implements HttpHandler {
     /** The path prefix of every admin call. */
     static final String PREFIX = "/_sim/";
-    private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
     private final FortiCnpSimulator sim;
@@ -50,8 +49,8 @@ final class AdminApi implements HttpHandler {
             if (access != AdminAccess.ANY && !ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
                 reply = error(403, "the admin API answers loopback clients only");
             } else {
-                byte[] raw = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-                reply = raw.length > MAX_BODY_BYTES
+                byte[] raw = ex.getRequestBody().readNBytes(FortiCnpSimulator.MAX_REQUEST_BYTES + 1);
+                reply = raw.length > FortiCnpSimulator.MAX_REQUEST_BYTES
                         ? error(413, "request body too large")
                         : answer(ex.getRequestMethod(), path, new String(raw, StandardCharsets.UTF_8));
             }

@@ -73,7 +73,7 @@ record FaultOrder(Endpoint endpoint, FortiCnpFault fault, int times) {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!COMMON.contains(name) && !own.contains(name)) {
-                throw new IllegalArgumentException("field " + printable(name) + " is not taken by type " + type);
+                throw new IllegalArgumentException("field " + Wire.printable(name) + " is not taken by type " + type);
             }
         }
         Endpoint endpoint = endpoint(text(json, "endpoint", true));
@@ -167,10 +167,5 @@ record FaultOrder(Endpoint endpoint, FortiCnpFault fault, int times) {
             throw new IllegalArgumentException(name + " must be an integer from " + min + " to " + max);
         }
         return v.intValue();
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

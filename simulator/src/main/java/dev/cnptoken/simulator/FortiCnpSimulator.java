@@ -577,7 +577,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
                     reply = Reply.of(f.status, f.contentType, f.body.getBytes(StandardCharsets.UTF_8));
                 } else if (!ex.getRequestMethod().equals(ep.method())) {
                     reply = Reply.oauthError(405, "invalid_request",
-                            "method " + printable(ex.getRequestMethod()) + " not allowed").with("Allow", ep.method());
+                            "method " + Wire.printable(ex.getRequestMethod()) + " not allowed").with("Allow", ep.method());
                 } else {
                     reply = handlers.get(ep).answer(
                             new EndpointHandler.Call(ex, new String(raw, StandardCharsets.UTF_8), at, fault));
@@ -637,7 +637,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         }
         for (Map.Entry<String, List<String>> e : form.entrySet()) {
             if (e.getValue().size() > 1) {
-                return Reply.oauthError(400, "invalid_request", "parameter " + printable(e.getKey()) + " is repeated");
+                return Reply.oauthError(400, "invalid_request", "parameter " + Wire.printable(e.getKey()) + " is repeated");
             }
         }
         return handler.answer(call, form);
@@ -696,7 +696,7 @@ public final class FortiCnpSimulator implements AutoCloseable {
         }
         for (String name : form.keySet()) {
             if (!allowed.contains(name)) {
-                return Optional.of(Reply.oauthError(400, "invalid_request", "unexpected parameter " + printable(name)));
+                return Optional.of(Reply.oauthError(400, "invalid_request", "unexpected parameter " + Wire.printable(name)));
             }
         }
         return Optional.empty();
@@ -833,11 +833,6 @@ public final class FortiCnpSimulator implements AutoCloseable {
         Map<String, List<String>> h = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         return h;
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Holds the JVM's one TLS identity, made on first use (a plain-HTTP simulator never makes it). */

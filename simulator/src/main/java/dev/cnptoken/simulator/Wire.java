@@ -55,4 +55,10 @@ final class Wire {
         form.replaceAll((k, v) -> List.copyOf(v));
         return form;
     }
+
+    /** At most 40 characters of {@code s}, anything but printable ASCII as {@code ?}: safe to echo in an error. */
+    static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
 }

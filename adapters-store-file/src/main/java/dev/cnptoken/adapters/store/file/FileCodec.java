@@ -109,12 +109,7 @@ final class FileCodec {
         doc.put("version", version);
         doc.put("access", access);
         doc.put("refresh", refresh);
-        try {
-            return json(doc, LAYOUT);
-        } catch (IOException e) {
-            // strings, longs, maps and nulls only: Jackson cannot fail on them
-            throw new IllegalStateException("cannot write a document: " + e.getClass().getSimpleName());
-        }
+        return json(doc, LAYOUT);
     }
 
     /**
@@ -123,11 +118,14 @@ final class FileCodec {
      * byte generator would write a character beyond U+FFFF as an escaped surrogate pair instead of its
      * four UTF-8 bytes.
      */
-    static byte[] json(Map<String, ?> document, DefaultPrettyPrinter layout) throws IOException {
+    static byte[] json(Map<String, ?> document, DefaultPrettyPrinter layout) {
         StringWriter text = new StringWriter();
         try (JsonGenerator out = FACTORY.createGenerator(text)) {
             out.setPrettyPrinter(layout.createInstance());
             write(out, document);
+        } catch (IOException e) {
+            // maps, strings, integers and nulls into a StringWriter: Jackson cannot fail on them
+            throw new IllegalStateException("cannot write a document: " + e.getClass().getSimpleName());
         }
         return text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -164,10 +164,6 @@ final class ReaderFiles {
         return new ReaderFiles(dir, mode, principal, fsync, posix);
     }
 
-    Path directory() {
-        return directory;
-    }
-
     Path fileOf(AccountId account) {
         return directory.resolve(account.name() + SUFFIX);
     }
@@ -235,11 +231,6 @@ final class ReaderFiles {
         doc.put("access_token", state.accessToken().value());
         doc.put("token_type", state.tokenType());
         doc.put("expires_at", state.accessExpiresAt().toEpochMilli());
-        try {
-            return FileCodec.json(doc, LAYOUT);
-        } catch (IOException e) {
-            // strings and numbers only: Jackson cannot fail on them
-            throw new IllegalStateException("cannot write a reader document: " + e.getClass().getSimpleName());
-        }
+        return FileCodec.json(doc, LAYOUT);
     }
 }

@@ -92,7 +92,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         if (hash.isEmpty()) {
             return Optional.empty();
         }
-        RedisCodec.Decoded decoded = decode(key, hash);
+        RedisCodec.Decoded decoded = decode(account, key, hash);
         return Optional.of(new VersionedState(decoded.state(), decoded.version()));
     }
 
@@ -114,7 +114,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             if (!RedisFailures.isConnectionLoss(e) || RedisFailures.certainlyNotSent(e)) {
                 throw RedisFailures.translate(e, "compare-and-set", refreshKey, who);
             }
-            return settleUnknownOutcome(refreshKey, keys, args, expectedVersion, writeId, next, e);
+            return settleUnknownOutcome(account, refreshKey, keys, args, expectedVersion, writeId, next, e);
         }
         return interpret(reply, refreshKey, next);
     }
@@ -189,8 +189,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * landed. Only when the record still shows the expected version is the call sent once more, with
      * the same write id, which the script recognises if the first call lands in the meantime.
      */
-    private CasResult settleUnknownOutcome(String refreshKey, List<String> keys, List<String> args, long expected,
-            String writeId, TokenState next, JedisException lost) {
+    private CasResult settleUnknownOutcome(AccountId account, String refreshKey, List<String> keys, List<String> args,
+            long expected, String writeId, TokenState next, JedisException lost) {
         log.warn("redis store: connection to {} lost during compare-and-set on key {} ({}); re-reading to learn"
                 + " whether it landed", who, refreshKey, RedisFailures.describe(lost));
         log.debug("redis store: the compare-and-set connection failure on key {}", refreshKey, lost);
@@ -209,7 +209,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                     + " lost its connection and the key could not be re-read (" + RedisFailures.describe(e) + ")", e);
         }
         if (writeId.equals(hash.get(RedisCodec.WRITE_ID))) {
-            RedisCodec.Decoded landed = decode(refreshKey, hash);
+            RedisCodec.Decoded landed = decode(account, refreshKey, hash);
             log.debug("redis store: the compare-and-set on key {} had landed (version {})", refreshKey, landed.version());
             return new CasResult.Written(new VersionedState(landed.state(), landed.version()));
         }
@@ -258,10 +258,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
     }
 
-    private RedisCodec.Decoded decode(String key, Map<String, String> hash) {
+    private RedisCodec.Decoded decode(AccountId account, String key, Map<String, String> hash) {
         try {
-            // the key was made from the account, so it names one
-            return RedisCodec.decode(secrets.open(keyNames.accountOf(key).orElseThrow(), hash));
+            return RedisCodec.decode(secrets.open(account, hash));
         } catch (RedisCodec.CorruptRecord e) {
             throw RedisFailures.corrupt(key, who, e.getMessage());
         }

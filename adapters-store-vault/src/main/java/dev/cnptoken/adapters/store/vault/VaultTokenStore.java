@@ -418,10 +418,7 @@ public final class VaultTokenStore implements TokenStore {
                 session.discard(vault);
                 continue;
             }
-            if (status == 401 || status == 403) {
-                throw VaultFailures.permissionDenied(action, apiPath, status);
-            }
-            if (VaultFailures.transientStatus(status)) {
+            if (status == 401 || status == 403 || VaultFailures.transientStatus(status)) {
                 throw VaultFailures.fromStatus(action, apiPath, status, mountCheck());
             }
             return r;
