@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnptoken.adapters.store.file.FileTokenStore;
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.job.ExitCode;
-import dev.cnptoken.app.observe.Logging;
 import dev.cnptoken.app.wiring.AppRuntime;
 import dev.cnptoken.app.wiring.Transports;
 import dev.cnptoken.domain.AccessToken;
@@ -67,14 +66,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the demo tells its own story on standard output; config() leaves only warnings to the log
+        // (cnp-token's debug lines too with --verbose)
         AppConfig config = root.config();
-        if (!root.verbose) {
-            Logging.configure(config.logFormat(), false);
-            // the demo tells its own story on standard output; only warnings go to the log
-            for (String own : new String[] {"cnp-token", "dev.cnptoken"}) {
-                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(own)).setLevel(ch.qos.logback.classic.Level.WARN);
-            }
-        }
         out = root.io.out();
         SteppingClock clock = SteppingClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         ApiCredential credential = new ApiCredential("demo-" + UUID.randomUUID());

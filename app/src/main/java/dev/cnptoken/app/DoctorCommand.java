@@ -2,7 +2,6 @@ package dev.cnptoken.app;
 
 import dev.cnptoken.app.config.AppConfig;
 import dev.cnptoken.app.config.ConfigException;
-import dev.cnptoken.app.config.Key;
 import dev.cnptoken.app.job.ExitCode;
 import dev.cnptoken.app.wiring.AppRuntime;
 import dev.cnptoken.domain.AccountId;
@@ -92,8 +91,7 @@ final class DoctorCommand implements Callable<Integer> {
             config.file().readers().ifPresent(r -> report("reader directory", r.directory(), true, true));
         }
         for (var e : config.secretFiles().entrySet()) {
-            String what = e.getKey() == Key.CREDENTIAL_FILE ? "credential file" : e.getKey().fileName().replace('_', ' ');
-            report(what, e.getValue(), false, false);
+            report(e.getKey().fileName().replace('_', ' '), e.getValue(), false, false);
         }
         config.credentials().directory().ifPresent(dir -> {
             report("credential directory", dir, true, true);

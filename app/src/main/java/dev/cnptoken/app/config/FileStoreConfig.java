@@ -30,11 +30,6 @@ public record FileStoreConfig(Path directory, Optional<Path> keyFile, Optional<S
         }
     }
 
-    /** Without reader files. */
-    public FileStoreConfig(Path directory, Optional<Path> keyFile, Optional<Secret> key) {
-        this(directory, keyFile, key, Optional.empty());
-    }
-
     /**
      * The reader files: {@code <directory>/<account>.access.json}, the access side of each account.
      *

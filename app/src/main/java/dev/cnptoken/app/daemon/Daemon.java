@@ -118,11 +118,6 @@ public final class Daemon implements AutoCloseable {
         execute(this::discover);
     }
 
-    /** Where health and metrics are served, with the port actually bound. */
-    public InetSocketAddress address() {
-        return server.address().bound();
-    }
-
     /**
      * A base URL a client on this host can open ({@code http://127.0.0.1:9464}, {@code
      * http://[::1]:9464}); for a wildcard address, the loopback one.
@@ -135,13 +130,6 @@ public final class Daemon implements AutoCloseable {
     public String listenNote() {
         ListenAddress where = server.address();
         return where.isWildcard() ? " (listening on all interfaces: " + where.hostPort() + ")" : "";
-    }
-
-    /** Whether every account holds a valid token right now. */
-    public boolean healthy() {
-        List<AccountId> all = List.copyOf(scheduled);
-        Instant now = clock.instant();
-        return !all.isEmpty() && all.stream().allMatch(a -> engine.health(a).hasValidTokenAt(now));
     }
 
     private void keepFresh(AccountId account) {

@@ -51,11 +51,6 @@ public final class RotateJob {
     /** Retries each account's transient failures within the run. */
     private final PatientRefresh patience;
 
-    /** A job that makes one attempt per account and does not retry within the run. */
-    public RotateJob(TokenEngine engine, TokenStore store, CredentialSource credentials, Clock clock, int concurrency) {
-        this(engine, store, credentials, clock, concurrency, Sleeper.SYSTEM, Duration.ZERO);
-    }
-
     /**
      * A job that retries an account's transient failures within the run, following the engine's
      * backoff, for at most {@code maxWait} per account (see {@link PatientRefresh}).
