@@ -12,11 +12,14 @@ import java.util.Objects;
  * @param until when the claim lapses
  */
 public record Lease(String owner, Instant until) {
+    /** The longest owner accepted, in characters. */
+    public static final int MAX_OWNER_LENGTH = 200;
+
     public Lease {
         Objects.requireNonNull(owner, "owner == null");
         Objects.requireNonNull(until, "until == null");
-        if (owner.isBlank() || owner.length() > 200) {
-            throw new IllegalArgumentException("lease owner must be 1-200 characters");
+        if (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
+            throw new IllegalArgumentException("lease owner must be 1-" + MAX_OWNER_LENGTH + " characters");
         }
     }
 

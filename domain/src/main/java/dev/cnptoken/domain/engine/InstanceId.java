@@ -1,5 +1,6 @@
 package dev.cnptoken.domain.engine;
 
+import dev.cnptoken.domain.Lease;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -13,8 +14,8 @@ import java.util.function.UnaryOperator;
  * name and a process id (containers all run as pid 1).
  */
 final class InstanceId {
-    /** The longest instance id a {@link dev.cnptoken.domain.Lease} accepts. */
-    static final int MAX_LENGTH = 200;
+    /** The longest instance id: what a {@link Lease} accepts as its owner. */
+    static final int MAX_LENGTH = Lease.MAX_OWNER_LENGTH;
 
     private InstanceId() {}
 

@@ -44,7 +44,7 @@ final class SchedulePolicy {
     /** When to log in again with the credential: the re-login margin before the refresh token of {@code s} runs out. */
     Instant reloginAt(TokenState s) {
         Duration lifetime = settings.refreshTokenLifetime();
-        return s.refreshIssuedAt().plus(lifetime).minus(cappedMargin(settings.reloginMargin(), lifetime));
+        return s.refreshExpiresAt(lifetime).minus(cappedMargin(settings.reloginMargin(), lifetime));
     }
 
     /** Until when the access token of {@code s} may be handed out: its expiry minus the expiry skew. */
