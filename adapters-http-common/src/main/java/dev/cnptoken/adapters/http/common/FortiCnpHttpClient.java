@@ -36,7 +36,6 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  */
 public final class FortiCnpHttpClient {
-    private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
     private static final int FORBIDDEN = 403;
 
@@ -116,14 +115,9 @@ public final class FortiCnpHttpClient {
 
     /** A copy of {@code request} with this token as its only {@code Authorization} header, and the context's headers if given. */
     private static HttpRequest prepared(HttpRequest request, AccessToken token, FortiCnpRequestContext.Context headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AUTHORIZATION)
-                && (headers == null || !name.equalsIgnoreCase(FortiCnpRequestContext.COMPANY_ID_HEADER)
-                        && !name.equalsIgnoreCase(FortiCnpRequestContext.ROLE_ID_HEADER)));
-        b.header(AUTHORIZATION, "Bearer " + token.value());
-        if (headers != null) {
-            b.header(FortiCnpRequestContext.COMPANY_ID_HEADER, Long.toString(headers.companyId()));
-            b.header(FortiCnpRequestContext.ROLE_ID_HEADER, Long.toString(headers.roleId()));
-        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(request,
+                (name, value) -> !FortiCnpHeaders.setByIntegration(name, headers));
+        FortiCnpHeaders.forEach(token, headers, b::header);
         return b.build();
     }
 

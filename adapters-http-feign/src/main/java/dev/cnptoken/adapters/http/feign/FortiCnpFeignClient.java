@@ -1,5 +1,6 @@
 package dev.cnptoken.adapters.http.feign;
 
+import dev.cnptoken.adapters.http.common.FortiCnpHeaders;
 import dev.cnptoken.adapters.http.common.FortiCnpOrigin;
 import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.AccessToken;
@@ -42,7 +43,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class FortiCnpFeignClient implements Client {
-    private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
     private static final int FORBIDDEN = 403;
 
@@ -116,17 +116,11 @@ public final class FortiCnpFeignClient implements Client {
     private static Request prepared(Request request, AccessToken token, FortiCnpRequestContext.Context context) {
         Map<String, Collection<String>> headers = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase(AUTHORIZATION) && (context == null
-                    || !name.equalsIgnoreCase(FortiCnpRequestContext.COMPANY_ID_HEADER)
-                            && !name.equalsIgnoreCase(FortiCnpRequestContext.ROLE_ID_HEADER))) {
+            if (!FortiCnpHeaders.setByIntegration(name, context)) {
                 headers.put(name, values);
             }
         });
-        headers.put(AUTHORIZATION, List.of("Bearer " + token.value()));
-        if (context != null) {
-            headers.put(FortiCnpRequestContext.COMPANY_ID_HEADER, List.of(Long.toString(context.companyId())));
-            headers.put(FortiCnpRequestContext.ROLE_ID_HEADER, List.of(Long.toString(context.roleId())));
-        }
+        FortiCnpHeaders.forEach(token, context, (name, value) -> headers.put(name, List.of(value)));
         Request.Body body = request.body() == null ? Request.Body.empty() : Request.Body.create(request.body(), request.charset());
         return Request.create(request.httpMethod(), request.url(), headers, body, request.requestTemplate());
     }

@@ -1,5 +1,6 @@
 package dev.cnptoken.adapters.http.retrofit;
 
+import dev.cnptoken.adapters.http.common.FortiCnpHeaders;
 import dev.cnptoken.adapters.http.common.FortiCnpOrigin;
 import dev.cnptoken.adapters.http.common.FortiCnpRequestContext;
 import dev.cnptoken.domain.AccessToken;
@@ -37,7 +38,6 @@ import okhttp3.Response;
  * }</pre>
  */
 public final class FortiCnpAuthInterceptor implements Interceptor {
-    private static final String AUTHORIZATION = "Authorization";
     private static final int UNAUTHORIZED = 401;
     private static final int FORBIDDEN = 403;
 
@@ -142,11 +142,8 @@ public final class FortiCnpAuthInterceptor implements Interceptor {
     }
 
     private static Request prepared(Request request, AccessToken token, FortiCnpRequestContext.Context headers) {
-        Request.Builder b = request.newBuilder().header(AUTHORIZATION, "Bearer " + token.value());
-        if (headers != null) {
-            b.header(FortiCnpRequestContext.COMPANY_ID_HEADER, Long.toString(headers.companyId()));
-            b.header(FortiCnpRequestContext.ROLE_ID_HEADER, Long.toString(headers.roleId()));
-        }
+        Request.Builder b = request.newBuilder();
+        FortiCnpHeaders.forEach(token, headers, b::header); // header() replaces any of the same name
         return b.build();
     }
 }
