@@ -1,6 +1,7 @@
 package dev.cnptoken.app;
 
 import dev.cnptoken.app.config.AppConfig;
+import dev.cnptoken.app.config.DaemonConfig;
 import dev.cnptoken.app.daemon.Daemon;
 import dev.cnptoken.app.job.ExitCode;
 import dev.cnptoken.app.wiring.AppRuntime;
@@ -72,10 +73,9 @@ final class RunCommand implements Callable<Integer>, LongRunning {
     }
 
     private InetSocketAddress parseListen(String text) {
-        int colon = text.lastIndexOf(':');
         try {
-            return new InetSocketAddress(colon <= 0 ? "0.0.0.0" : text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
-        } catch (RuntimeException e) {
+            return DaemonConfig.parseListen(text);
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--listen: '" + text + "' is not host:port");
         }
     }
