@@ -251,7 +251,7 @@ final class ApiCommand implements Callable<Integer> {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout());
-        config.httpProxy().ifPresent(p -> b.proxy(ProxySelector.of(new InetSocketAddress(p.getHost(), proxyPort(p)))));
+        config.httpProxy().ifPresent(p -> b.proxy(ProxySelector.of(new InetSocketAddress(p.getHost(), FortiCnpConfig.proxyPort(p)))));
         config.caFile().ifPresent(f -> b.sslContext(trusting(f)));
         return b.build();
     }
@@ -263,10 +263,6 @@ final class ApiCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ca_file: " + e.getMessage());
         }
-    }
-
-    private static int proxyPort(URI proxy) {
-        return proxy.getPort() > 0 ? proxy.getPort() : "https".equalsIgnoreCase(proxy.getScheme()) ? 443 : 80;
     }
 
     private static void printStatusAndHeaders(PrintStream err, HttpResponse<?> answer) {

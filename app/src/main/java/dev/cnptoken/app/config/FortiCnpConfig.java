@@ -69,6 +69,11 @@ public record FortiCnpConfig(
                 HttpRefresherBuilder.DEFAULT_CALL_TIMEOUT, Optional.empty(), Optional.empty());
     }
 
+    /** The port of {@code proxy} (the {@link #httpProxy} URL), its scheme's default when it names none. */
+    public static int proxyPort(URI proxy) {
+        return proxy.getPort() > 0 ? proxy.getPort() : "https".equalsIgnoreCase(proxy.getScheme()) ? 443 : 80;
+    }
+
     /** The configuration without secrets or user names: the proxy's user only as "set". */
     @Override
     public String toString() {

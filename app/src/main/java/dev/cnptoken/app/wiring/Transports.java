@@ -37,7 +37,7 @@ public final class Transports {
                     .allowPlainHttp(config.allowInsecureHttp())
                     .userAgent(userAgent);
             config.caFile().ifPresent(b::trustedCertificates);
-            config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), port(p)));
+            config.httpProxy().ifPresent(p -> b.proxy(p.getHost(), FortiCnpConfig.proxyPort(p)));
             if (config.proxyUser().isPresent() && config.proxyPassword().isPresent()) {
                 char[] password = config.proxyPassword().get().value().toCharArray();
                 try {
@@ -51,10 +51,6 @@ public final class Transports {
             // Builders name the setting that is wrong and never echo a secret.
             throw new ConfigException("transport=" + config.transport().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
         }
-    }
-
-    private static int port(URI proxy) {
-        return proxy.getPort() > 0 ? proxy.getPort() : "https".equalsIgnoreCase(proxy.getScheme()) ? 443 : 80;
     }
 
     private static String version() {
