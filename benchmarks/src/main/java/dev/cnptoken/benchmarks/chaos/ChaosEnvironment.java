@@ -1,6 +1,8 @@
 package dev.cnptoken.benchmarks.chaos;
 
+import dev.cnptoken.benchmarks.Harness;
 import dev.cnptoken.domain.ApiCredential;
+import dev.cnptoken.domain.engine.EngineSettings;
 import dev.cnptoken.simulator.FortiCnpFault;
 import dev.cnptoken.simulator.FortiCnpSimulator;
 import dev.cnptoken.simulator.FortiCnpSimulator.Endpoint;
@@ -10,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code --with-credential true|false} (for the summary's wording), {@code --max-runtime PT30M}.
  */
 public final class ChaosEnvironment {
-    /** The engine caps the refresh margin at this fraction of an access token's lifetime. */
-    private static final double MARGIN_FRACTION = 0.2;
+    /** The engine caps the refresh margin at this fraction of an access token's lifetime (the daemons run the defaults). */
+    private static final double MARGIN_FRACTION = EngineSettings.defaults().marginFraction();
     private static final int FAULTS_PER_OUTAGE = 10_000;
 
     private final FortiCnpSimulator simulator;
@@ -96,7 +97,7 @@ public final class ChaosEnvironment {
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
-        int redisPort = freePort();
+        int redisPort = Harness.freePort();
         ChaosEnvironment env = new ChaosEnvironment(o, redisPort);
         Runtime.getRuntime().addShutdownHook(new Thread(env::close, "chaos-stop"));
         Thread watchdog = new Thread(() -> {
@@ -113,7 +114,7 @@ public final class ChaosEnvironment {
 
         StringJoiner ports = new StringJoiner(",");
         for (int i = 0; i < o.daemons(); i++) {
-            ports.add(Integer.toString(freePort()));
+            ports.add(Integer.toString(Harness.freePort()));
         }
         env.reader.warmUp();
         System.out.println("SIM_URL=" + env.simulator.baseUrl());
@@ -372,14 +373,14 @@ public final class ChaosEnvironment {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--accounts" -> accounts = List.of(value(args, ++i).split(","));
-                case "--credential-file" -> credentialFile = Path.of(value(args, ++i));
-                case "--access-lifetime" -> lifetime = Duration.parse(value(args, ++i));
-                case "--refresh-margin" -> margin = Duration.parse(value(args, ++i));
-                case "--daemons" -> daemons = Integer.parseInt(value(args, ++i));
-                case "--events" -> events = Path.of(value(args, ++i));
-                case "--with-credential" -> withCredential = Boolean.parseBoolean(value(args, ++i));
-                case "--max-runtime" -> maxRuntime = Duration.parse(value(args, ++i));
+                case "--accounts" -> accounts = List.of(Harness.value(args, ++i).split(","));
+                case "--credential-file" -> credentialFile = Path.of(Harness.value(args, ++i));
+                case "--access-lifetime" -> lifetime = Duration.parse(Harness.value(args, ++i));
+                case "--refresh-margin" -> margin = Duration.parse(Harness.value(args, ++i));
+                case "--daemons" -> daemons = Integer.parseInt(Harness.value(args, ++i));
+                case "--events" -> events = Path.of(Harness.value(args, ++i));
+                case "--with-credential" -> withCredential = Boolean.parseBoolean(Harness.value(args, ++i));
+                case "--max-runtime" -> maxRuntime = Duration.parse(Harness.value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -394,13 +395,6 @@ public final class ChaosEnvironment {
                 maxRuntime);
     }
 
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
     private static long parseLong(String s) {
         try {
             return s == null ? 0 : Long.parseLong(s.strip());
@@ -409,12 +403,4 @@ public final class ChaosEnvironment {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

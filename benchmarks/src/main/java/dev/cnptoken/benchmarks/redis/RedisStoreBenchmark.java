@@ -1,6 +1,7 @@
 package dev.cnptoken.benchmarks.redis;
 
 import dev.cnptoken.adapters.store.redis.RedisTokenStore;
+import dev.cnptoken.benchmarks.Harness;
 import dev.cnptoken.domain.AccessToken;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
@@ -10,8 +11,6 @@ import dev.cnptoken.domain.VersionedState;
 import dev.cnptoken.domain.port.CasResult;
 import dev.cnptoken.domain.port.TokenStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +53,7 @@ public class RedisStoreBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        int port = freePort();
+        int port = Harness.freePort();
         server = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"")
                 .setting("appendonly no").build();
         server.start();
@@ -102,9 +101,4 @@ public class RedisStoreBenchmark {
         return seen;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -2,15 +2,13 @@ package dev.cnptoken.benchmarks.rotate;
 
 import dev.cnptoken.adapters.http.feign.FeignTokenRefresher;
 import dev.cnptoken.adapters.store.redis.RedisTokenStore;
+import dev.cnptoken.benchmarks.Harness;
 import dev.cnptoken.domain.AccountId;
 import dev.cnptoken.domain.ApiCredential;
 import dev.cnptoken.domain.engine.TokenEngine;
 import dev.cnptoken.simulator.FortiCnpSimulator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +55,10 @@ public final class RotateBenchEnvironment {
         Duration latency = Duration.ZERO;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--accounts" -> accounts = Integer.parseInt(value(args, ++i));
-                case "--access-lifetime" -> accessLifetime = Duration.parse(value(args, ++i));
-                case "--credential-file" -> credentialFile = Path.of(value(args, ++i));
-                case "--latency-ms" -> latency = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+                case "--accounts" -> accounts = Integer.parseInt(Harness.value(args, ++i));
+                case "--access-lifetime" -> accessLifetime = Duration.parse(Harness.value(args, ++i));
+                case "--credential-file" -> credentialFile = Path.of(Harness.value(args, ++i));
+                case "--latency-ms" -> latency = Duration.ofMillis(Long.parseLong(Harness.value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (options: --accounts N, --access-lifetime PT30M, --latency-ms N, --credential-file FILE)");
             }
@@ -72,7 +70,7 @@ public final class RotateBenchEnvironment {
         ApiCredential credential = new ApiCredential(credentialFile == null
                 ? UUID.randomUUID().toString() : Files.readString(credentialFile).strip());
         Path redisDir = Files.createTempDirectory("cnp-rotate-bench-redis");
-        int redisPort = freePort();
+        int redisPort = Harness.freePort();
         RedisServer redis = RedisServer.builder()
                 .port(redisPort)
                 .setting("bind 127.0.0.1")
@@ -169,19 +167,4 @@ public final class RotateBenchEnvironment {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
 }
